@@ -1,0 +1,90 @@
+//! Audit events: who did what to which reset request, and when.
+
+use time::OffsetDateTime;
+
+use crate::request::{Purpose, RequestId};
+use crate::user::UserId;
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditKind {
+    /// An admin sent a reset (or create) email.
+    Issued {
+        /// Reset or create.
+        purpose: Purpose,
+    },
+    /// The email could not be sent; the request was revoked.
+    MailFailed,
+    /// Older live requests were superseded by this one.
+    Superseded {
+        /// How many.
+        count: usize,
+    },
+    /// A wrong code was tried.
+    WrongCode {
+        /// Attempts left after it.
+        attempts_left: u32,
+    },
+    /// The last attempt was wrong: the request is locked.
+    Locked,
+    /// The user set a new password.
+    Completed,
+    /// The request completed but the directory refused the hash.
+    PasswordNotSaved,
+    /// The host hook failed after a completed reset.
+    HookFailed,
+    /// The "your password was changed" email could not be sent.
+    NoticeFailed,
+}
+
+impl AuditKind {
+    /// A stable snake_case name for storage and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Issued { .. } => "issued",
+            Self::MailFailed => "mail_failed",
+            Self::Superseded { .. } => "superseded",
+            Self::WrongCode { .. } => "wrong_code",
+            Self::Locked => "locked",
+            Self::Completed => "completed",
+            Self::PasswordNotSaved => "password_not_saved",
+            Self::HookFailed => "hook_failed",
+            Self::NoticeFailed => "notice_failed",
+        }
+    }
+}
+
+/// One audit record. Holds ids and facts, never secrets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEvent {
+    /// When.
+    pub at: OffsetDateTime,
+    /// What.
+    pub kind: AuditKind,
+    /// Which request.
+    pub request: RequestId,
+    /// Whose password.
+    pub user: UserId,
+    /// The admin who acted, when an admin acted.
+    pub actor: Option<UserId>,
+}
+
+/// The default audit sink: writes each event to `tracing` at INFO under the
+/// `inzant_reset::audit` target.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TracingAudit;
+
+#[async_trait::async_trait]
+impl crate::ports::AuditSink for TracingAudit {
+    async fn record(&self, event: &AuditEvent) -> Result<(), crate::error::StoreError> {
+        tracing::info!(
+            target: "inzant_reset::audit",
+            kind = event.kind.as_str(),
+            request = %event.request,
+            user = %event.user,
+            actor = event.actor.as_ref().map(|a| a.as_str()),
+            "password reset audit event"
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,338 @@
+//! The store conformance suite: one set of checks every [`ResetStore`] must
+//! pass, written once and run unchanged against each implementation.
+//!
+//! In a store crate's tests (with `tokio` as a dev-dependency):
+//!
+//! ```ignore
+//! inzant_reset_core::store_conformance_tests!(async {
+//!     std::sync::Arc::new(MyStore::connect().await) as std::sync::Arc<dyn ResetStore>
+//! });
+//! ```
+//!
+//! Each check uses its own users and tokens, so stores may be shared between
+//! checks (one database for the whole suite).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::join_all;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::ports::{Finish, IssueLimits, IssueOutcome, ResetStore};
+use crate::request::{Purpose, RequestId, ResetRequest};
+use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
+use crate::state::RequestState;
+use crate::user::UserId;
+
+/// Expands to one `#[tokio::test]` per conformance check. `$make` is an
+/// expression evaluating to a future of `Arc<dyn ResetStore>`; it is
+/// evaluated afresh for every check.
+#[macro_export]
+macro_rules! store_conformance_tests {
+    ($make:expr) => {
+        $crate::store_conformance_tests!(@checks $make;
+            issued_request_is_found_by_its_token_digest,
+            unknown_token_is_not_found,
+            attempt_counting_stops_at_the_maximum,
+            lock_finishes_a_request_for_good,
+            a_request_completes_exactly_once,
+            revoked_requests_cannot_be_used_or_completed,
+            expired_requests_cannot_be_counted_or_completed,
+            supersede_marks_only_older_live_requests_of_the_same_user,
+            cooldown_refuses_a_second_request_too_soon,
+            revoked_requests_do_not_count_towards_the_limits,
+            daily_cap_counts_the_last_24_hours,
+            concurrent_wrong_codes_count_exactly_the_maximum,
+            concurrent_completions_complete_exactly_once,
+            concurrent_issues_respect_the_cooldown,
+            purge_removes_only_finished_or_expired_requests
+        );
+    };
+    (@checks $make:expr; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let store: ::std::sync::Arc<dyn $crate::ports::ResetStore> = ($make).await;
+                $crate::conformance::$check(store).await;
+            }
+        )*
+    };
+}
+
+/// The suite's reference time, on whole seconds so every store keeps it exactly.
+pub const T0: OffsetDateTime = datetime!(2026-11-26 12:00:00 UTC);
+const MINUTE: Duration = Duration::from_secs(60);
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+const NO_LIMITS: IssueLimits = IssueLimits { cooldown: Duration::ZERO, max_per_day: u32::MAX };
+const INZANT_LIMITS: IssueLimits = IssueLimits { cooldown: MINUTE, max_per_day: 10 };
+
+fn fresh_user() -> UserId {
+    let id = RequestId::generate(&OsRandom).map(|id| id.to_string()).unwrap_or_default();
+    UserId::new(format!("conformance-{id}"))
+}
+
+/// A new request for `user`, issued at `at` and living 24 hours.
+pub fn new_request(user: &UserId, at: OffsetDateTime) -> ResetRequest {
+    let id = RequestId::generate(&OsRandom).unwrap_or(RequestId::from_u128(0));
+    let token = LinkToken::generate(&OsRandom).map(|t| t.digest());
+    let code = Code::parse("123456");
+    let keys = CodeKeys::new(vec![42; 32], Vec::new());
+    let (Ok(token_digest), Some(code), Ok(keys)) = (token, code, keys) else {
+        unreachable_in_suite("could not build a test request");
+    };
+    ResetRequest {
+        id,
+        user: user.clone(),
+        issued_by: UserId::new("conformance-admin"),
+        purpose: Purpose::Reset,
+        token_digest,
+        code_digest: keys.digest(id, &code),
+        state: RequestState::Issued,
+        attempts: 0,
+        created_at: at,
+        expires_at: at + DAY,
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_in_suite(what: &str) -> ! {
+    panic!("conformance suite: {what}")
+}
+
+async fn issue(store: &Arc<dyn ResetStore>, request: &ResetRequest, limits: IssueLimits) -> IssueOutcome {
+    match store.issue(request, limits).await {
+        Ok(outcome) => outcome,
+        Err(error) => unreachable_in_suite(&format!("issue failed: {error}")),
+    }
+}
+
+async fn issued(store: &Arc<dyn ResetStore>, user: &UserId, at: OffsetDateTime) -> ResetRequest {
+    let request = new_request(user, at);
+    assert_eq!(issue(store, &request, NO_LIMITS).await, IssueOutcome::Issued);
+    request
+}
+
+async fn current(store: &Arc<dyn ResetStore>, request: &ResetRequest) -> ResetRequest {
+    match store.find_by_token(&request.token_digest).await {
+        Ok(Some(found)) => found,
+        Ok(None) => unreachable_in_suite("an issued request was not found"),
+        Err(error) => unreachable_in_suite(&format!("find_by_token failed: {error}")),
+    }
+}
+
+async fn count(
+    store: &Arc<dyn ResetStore>,
+    request: &ResetRequest,
+    max: u32,
+    now: OffsetDateTime,
+) -> Option<u32> {
+    match store.count_attempt(request.id, max, now).await {
+        Ok(counted) => counted,
+        Err(error) => unreachable_in_suite(&format!("count_attempt failed: {error}")),
+    }
+}
+
+async fn finish(
+    store: &Arc<dyn ResetStore>,
+    request: &ResetRequest,
+    how: Finish,
+    now: OffsetDateTime,
+) -> bool {
+    match store.finish(request.id, how, now).await {
+        Ok(changed) => changed,
+        Err(error) => unreachable_in_suite(&format!("finish failed: {error}")),
+    }
+}
+
+/// A stored request reads back exactly as written.
+pub async fn issued_request_is_found_by_its_token_digest(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let request = issued(&store, &user, T0).await;
+    assert_eq!(current(&store, &request).await, request);
+}
+
+/// A digest nobody issued finds nothing.
+pub async fn unknown_token_is_not_found(store: Arc<dyn ResetStore>) {
+    let stranger = new_request(&fresh_user(), T0);
+    assert!(matches!(store.find_by_token(&stranger.token_digest).await, Ok(None)));
+}
+
+/// Attempts count 1, 2, 3 and then stop.
+pub async fn attempt_counting_stops_at_the_maximum(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    for expected in 1..=3 {
+        assert_eq!(count(&store, &request, 3, T0 + MINUTE).await, Some(expected));
+    }
+    assert_eq!(count(&store, &request, 3, T0 + MINUTE).await, None);
+    let now = current(&store, &request).await;
+    assert_eq!(now.attempts, 3);
+    assert_eq!(now.state_at(T0 + MINUTE, 3), RequestState::Locked);
+}
+
+/// A locked request stays locked: no attempts, no completion.
+pub async fn lock_finishes_a_request_for_good(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    assert!(finish(&store, &request, Finish::Lock, T0 + MINUTE).await);
+    assert_eq!(current(&store, &request).await.state, RequestState::Locked);
+    assert!(!finish(&store, &request, Finish::Lock, T0 + MINUTE).await);
+    assert!(!finish(&store, &request, Finish::Complete, T0 + MINUTE).await);
+    assert_eq!(count(&store, &request, 5, T0 + MINUTE).await, None);
+}
+
+/// The second completion of a request changes nothing.
+pub async fn a_request_completes_exactly_once(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    assert_eq!(count(&store, &request, 5, T0 + MINUTE).await, Some(1));
+    assert!(finish(&store, &request, Finish::Complete, T0 + MINUTE).await);
+    assert!(!finish(&store, &request, Finish::Complete, T0 + MINUTE).await);
+    assert!(!finish(&store, &request, Finish::Revoke, T0 + MINUTE).await);
+    let now = current(&store, &request).await;
+    assert_eq!(now.state, RequestState::Completed);
+    assert_eq!(count(&store, &request, 5, T0 + MINUTE).await, None);
+}
+
+/// A revoked request takes no attempts and cannot complete.
+pub async fn revoked_requests_cannot_be_used_or_completed(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    assert!(finish(&store, &request, Finish::Revoke, T0).await);
+    assert_eq!(current(&store, &request).await.state, RequestState::Revoked);
+    assert_eq!(count(&store, &request, 5, T0).await, None);
+    assert!(!finish(&store, &request, Finish::Complete, T0).await);
+}
+
+/// At and after `expires_at` nothing is counted or completed.
+pub async fn expired_requests_cannot_be_counted_or_completed(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    let just_before = request.expires_at - Duration::from_secs(1);
+    assert_eq!(count(&store, &request, 5, just_before).await, Some(1));
+    assert_eq!(count(&store, &request, 5, request.expires_at).await, None);
+    assert!(!finish(&store, &request, Finish::Complete, request.expires_at).await);
+    let now = current(&store, &request).await;
+    assert_eq!(now.state_at(request.expires_at, 5), RequestState::Expired);
+    assert_eq!(now.attempts, 1);
+}
+
+/// Superseding reaches only earlier, still-issued requests of the same user.
+pub async fn supersede_marks_only_older_live_requests_of_the_same_user(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let used = issued(&store, &user, T0).await;
+    assert!(finish(&store, &used, Finish::Complete, T0).await);
+    let older = issued(&store, &user, T0 + MINUTE).await;
+    let newer = issued(&store, &user, T0 + 2 * MINUTE).await;
+    let someone_else = issued(&store, &fresh_user(), T0).await;
+
+    let superseded = store.supersede_older(newer.id).await.ok();
+    assert_eq!(superseded, Some(vec![older.id]));
+    assert_eq!(current(&store, &older).await.state, RequestState::Superseded);
+    assert_eq!(current(&store, &newer).await.state, RequestState::Issued);
+    assert_eq!(current(&store, &used).await.state, RequestState::Completed);
+    assert_eq!(current(&store, &someone_else).await.state, RequestState::Issued);
+    assert_eq!(store.supersede_older(older.id).await.ok(), Some(vec![]));
+    assert_eq!(count(&store, &older, 5, T0 + 3 * MINUTE).await, None);
+}
+
+/// Within the cooldown a second request is refused, with when to retry.
+pub async fn cooldown_refuses_a_second_request_too_soon(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let first = new_request(&user, T0);
+    assert_eq!(issue(&store, &first, INZANT_LIMITS).await, IssueOutcome::Issued);
+    let soon = new_request(&user, T0 + Duration::from_secs(30));
+    assert_eq!(issue(&store, &soon, INZANT_LIMITS).await, IssueOutcome::CoolingDown { until: T0 + MINUTE });
+    assert!(matches!(store.find_by_token(&soon.token_digest).await, Ok(None)));
+    let later = new_request(&user, T0 + MINUTE);
+    assert_eq!(issue(&store, &later, INZANT_LIMITS).await, IssueOutcome::Issued);
+    let other_user = new_request(&fresh_user(), T0 + Duration::from_secs(30));
+    assert_eq!(issue(&store, &other_user, INZANT_LIMITS).await, IssueOutcome::Issued);
+}
+
+/// A request revoked because its email failed does not hold up a retry.
+pub async fn revoked_requests_do_not_count_towards_the_limits(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let failed = new_request(&user, T0);
+    assert_eq!(issue(&store, &failed, INZANT_LIMITS).await, IssueOutcome::Issued);
+    assert!(finish(&store, &failed, Finish::Revoke, T0).await);
+    let retry = new_request(&user, T0 + Duration::from_secs(5));
+    assert_eq!(issue(&store, &retry, INZANT_LIMITS).await, IssueOutcome::Issued);
+}
+
+/// The daily cap counts requests in the 24 hours before the new one.
+pub async fn daily_cap_counts_the_last_24_hours(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let limits = IssueLimits { cooldown: Duration::ZERO, max_per_day: 3 };
+    for hour in 0..3 {
+        let request = new_request(&user, T0 + hour * HOUR);
+        assert_eq!(issue(&store, &request, limits).await, IssueOutcome::Issued);
+    }
+    let fourth = new_request(&user, T0 + 3 * HOUR);
+    assert_eq!(issue(&store, &fourth, limits).await, IssueOutcome::DailyLimitReached);
+    let next_day = new_request(&user, T0 + DAY + Duration::from_secs(1));
+    assert_eq!(issue(&store, &next_day, limits).await, IssueOutcome::Issued);
+}
+
+/// 200 wrong codes at once count exactly `max_attempts`, each number once.
+pub async fn concurrent_wrong_codes_count_exactly_the_maximum(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    let attempts = (0..200).map(|_| {
+        let store = Arc::clone(&store);
+        let id = request.id;
+        async move { store.count_attempt(id, 5, T0 + MINUTE).await }
+    });
+    let results = join_all(attempts).await;
+    assert!(results.iter().all(Result::is_ok), "a store call failed");
+    let mut counted: Vec<u32> = results.into_iter().filter_map(|r| r.ok().flatten()).collect();
+    counted.sort_unstable();
+    assert_eq!(counted, vec![1, 2, 3, 4, 5]);
+    assert_eq!(current(&store, &request).await.attempts, 5);
+}
+
+/// 50 completions at once: exactly one wins.
+pub async fn concurrent_completions_complete_exactly_once(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    let completions = (0..50).map(|_| {
+        let store = Arc::clone(&store);
+        let id = request.id;
+        async move { store.finish(id, Finish::Complete, T0 + MINUTE).await }
+    });
+    let results = join_all(completions).await;
+    assert!(results.iter().all(Result::is_ok), "a store call failed");
+    let wins = results.into_iter().filter(|r| matches!(r, Ok(true))).count();
+    assert_eq!(wins, 1);
+    assert_eq!(current(&store, &request).await.state, RequestState::Completed);
+}
+
+/// Twenty admins resetting the same user at once: one email goes out.
+pub async fn concurrent_issues_respect_the_cooldown(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let issues = (0..20).map(|_| {
+        let store = Arc::clone(&store);
+        let request = new_request(&user, T0);
+        async move { store.issue(&request, INZANT_LIMITS).await }
+    });
+    let results = join_all(issues).await;
+    assert!(results.iter().all(Result::is_ok), "a store call failed");
+    let issued = results.iter().filter(|r| matches!(r, Ok(IssueOutcome::Issued))).count();
+    assert_eq!(issued, 1);
+}
+
+/// Purge deletes what expired or finished before the cut-off, nothing else.
+pub async fn purge_removes_only_finished_or_expired_requests(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let long_ago = T0 - 30 * DAY;
+    let expired = issued(&store, &user, long_ago).await;
+    let completed = issued(&store, &user, long_ago + HOUR).await;
+    assert!(finish(&store, &completed, Finish::Complete, long_ago + HOUR).await);
+    let recent_done = issued(&store, &user, T0).await;
+    assert!(finish(&store, &recent_done, Finish::Complete, T0).await);
+    let live = issued(&store, &user, T0 + HOUR).await;
+
+    let purged = store.purge(T0 - DAY).await.ok();
+    assert!(purged.is_some_and(|n| n >= 2), "purged {purged:?}");
+    for gone in [&expired, &completed] {
+        assert!(matches!(store.find_by_token(&gone.token_digest).await, Ok(None)));
+    }
+    assert_eq!(current(&store, &recent_done).await.state, RequestState::Completed);
+    assert_eq!(current(&store, &live).await.state, RequestState::Issued);
+}

@@ -1,0 +1,62 @@
+//! # inzant-reset-core
+//!
+//! The admin-triggered password reset of Inzant Sales, as pure logic: an
+//! admin clicks "Reset Password" on a user's details page; the user receives
+//! an email at their **username** with a link and a 6-digit code; on the reset
+//! page they type the code and a new password twice, watch a strength meter
+//! go from "Too Weak" to "Strong", and save once it reaches "Acceptable".
+//!
+//! Read it in the order of the flow:
+//!
+//! 1. **Trigger** — [`ResetService::trigger`]: admin only, cooldown and daily
+//!    cap, a fresh [`secret::LinkToken`] and [`secret::Code`] (stored only as
+//!    digests), the email from [`email`], older links superseded.
+//! 2. **Open** — [`ResetService::open`]: reads only; dead links say why.
+//! 3. **Strength** — [`policy::PasswordPolicy::evaluate`]: NFKC, length,
+//!    composition, zxcvbn, five [`policy::StrengthLevel`]s.
+//! 4. **Submit** — [`ResetService::submit`]: shape → match → policy → live →
+//!    count the attempt and check the code → Argon2id ([`hash`]) → complete once.
+//!
+//! [`state::transition`] is the request's whole life. The core does no I/O
+//! of its own: storage, mail, users, time and audit are the traits of
+//! [`ports`], with in-memory versions in [`memory`]. Store crates prove
+//! themselves with the [`conformance`] suite (feature `conformance`).
+//!
+//! Secrets are types: tokens, codes and passwords are `secrecy` values whose
+//! `Debug` never shows them, and no error message contains one.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod audit;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod email;
+pub mod error;
+pub mod hash;
+pub mod memory;
+pub mod policy;
+pub mod ports;
+pub mod request;
+pub mod secret;
+pub mod service;
+pub mod state;
+pub mod user;
+
+pub use error::{ResetError, Result};
+pub use hash::{needs_rehash, verify};
+pub use policy::{PasswordPolicy, StrengthLevel, StrengthReport};
+pub use service::{ResetConfig, ResetService};
+
+/// The names most hosts need, in one import.
+pub mod prelude {
+    pub use crate::error::ResetError;
+    pub use crate::policy::{PasswordPolicy, StrengthLevel, StrengthReport};
+    pub use crate::request::{Purpose, RequestId};
+    pub use crate::secret::{CodeKeys, OsRandom};
+    pub use crate::service::{
+        Destination, OpenedRequest, ResetConfig, ResetOutcome, ResetService, SubmitForm, TriggerReceipt,
+    };
+    pub use crate::user::{User, UserId, UserType};
+}

@@ -1,0 +1,328 @@
+//! In-memory implementations of the ports: a reset store with the same
+//! atomicity as a database, a user directory, an outbox mailer, an audit log
+//! and a settable clock. For the demo, for tests, and for hosts' own tests.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use secrecy::ExposeSecret;
+use time::OffsetDateTime;
+
+use crate::audit::AuditEvent;
+use crate::email::{Email, EmailKind};
+use crate::error::{DirectoryError, MailError, StoreError};
+use crate::hash::PasswordHash;
+use crate::ports::{AuditSink, Clock, Finish, IssueLimits, IssueOutcome, Mailer, ResetStore, UserDirectory};
+use crate::request::{RequestId, ResetRequest};
+use crate::secret::TokenDigest;
+use crate::state::{Event, RequestState, transition};
+use crate::user::{User, UserId};
+
+/// Every critical section below leaves the data consistent before anything
+/// that could panic, so a poisoned lock still guards valid data.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+#[derive(Debug, Default)]
+struct Requests {
+    by_id: HashMap<RequestId, (u64, ResetRequest)>,
+    by_token: HashMap<TokenDigest, RequestId>,
+    next_seq: u64,
+}
+
+/// A reset store in process memory. Each method holds one lock for its whole
+/// step, which gives the atomicity the [`ResetStore`] contract asks for.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    requests: Mutex<Requests>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every stored request, oldest first (for tests and admin views).
+    pub fn snapshot(&self) -> Vec<ResetRequest> {
+        let requests = lock(&self.requests);
+        let mut all: Vec<_> = requests.by_id.values().cloned().collect();
+        all.sort_by_key(|(seq, _)| *seq);
+        all.into_iter().map(|(_, request)| request).collect()
+    }
+}
+
+#[async_trait]
+impl ResetStore for MemoryStore {
+    async fn issue(&self, request: &ResetRequest, limits: IssueLimits) -> Result<IssueOutcome, StoreError> {
+        let mut requests = lock(&self.requests);
+        if requests.by_id.contains_key(&request.id) || requests.by_token.contains_key(&request.token_digest) {
+            return Err(StoreError::new("a reset request with this id or token already exists"));
+        }
+        let day_start = request.created_at - DAY;
+        let counted: Vec<OffsetDateTime> = requests
+            .by_id
+            .values()
+            .map(|(_, r)| r)
+            .filter(|r| r.user == request.user && r.state != RequestState::Revoked)
+            .map(|r| r.created_at)
+            .collect();
+        if let Some(latest) = counted.iter().max() {
+            let until = *latest + limits.cooldown;
+            if until > request.created_at {
+                return Ok(IssueOutcome::CoolingDown { until });
+            }
+        }
+        let today = counted.iter().filter(|at| **at > day_start).count();
+        if today >= usize::try_from(limits.max_per_day).unwrap_or(usize::MAX) {
+            return Ok(IssueOutcome::DailyLimitReached);
+        }
+        let seq = requests.next_seq;
+        requests.next_seq += 1;
+        requests.by_token.insert(request.token_digest, request.id);
+        requests.by_id.insert(request.id, (seq, request.clone()));
+        Ok(IssueOutcome::Issued)
+    }
+
+    async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError> {
+        let mut requests = lock(&self.requests);
+        let Some((newer_seq, newer)) = requests.by_id.get(&id).map(|(s, r)| (*s, r.user.clone())) else {
+            return Ok(Vec::new());
+        };
+        let mut superseded = Vec::new();
+        for (seq, request) in requests.by_id.values_mut() {
+            if request.user != newer || *seq >= newer_seq {
+                continue;
+            }
+            if let Some(next) = transition(request.state, Event::NewerIssued) {
+                request.state = next;
+                superseded.push(request.id);
+            }
+        }
+        Ok(superseded)
+    }
+
+    async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError> {
+        let requests = lock(&self.requests);
+        Ok(requests
+            .by_token
+            .get(digest)
+            .and_then(|id| requests.by_id.get(id))
+            .map(|(_, request)| request.clone()))
+    }
+
+    async fn count_attempt(
+        &self,
+        id: RequestId,
+        max_attempts: u32,
+        now: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError> {
+        let mut requests = lock(&self.requests);
+        let Some((_, request)) = requests.by_id.get_mut(&id) else {
+            return Ok(None);
+        };
+        if request.state != RequestState::Issued
+            || request.expires_at <= now
+            || request.attempts >= max_attempts
+        {
+            return Ok(None);
+        }
+        request.attempts += 1;
+        Ok(Some(request.attempts))
+    }
+
+    async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut requests = lock(&self.requests);
+        let Some((_, request)) = requests.by_id.get_mut(&id) else {
+            return Ok(false);
+        };
+        if finish == Finish::Complete && request.expires_at <= now {
+            return Ok(false);
+        }
+        match transition(request.state, finish.event()) {
+            Some(next) if next != request.state => {
+                request.state = next;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let mut requests = lock(&self.requests);
+        let doomed: Vec<(RequestId, TokenDigest)> = requests
+            .by_id
+            .values()
+            .map(|(_, r)| r)
+            .filter(|r| r.expires_at < before || (r.state.is_terminal() && r.created_at < before))
+            .map(|r| (r.id, r.token_digest))
+            .collect();
+        for (id, digest) in &doomed {
+            requests.by_id.remove(id);
+            requests.by_token.remove(digest);
+        }
+        Ok(doomed.len() as u64)
+    }
+}
+
+/// A user directory in process memory.
+#[derive(Debug, Default)]
+pub struct MemoryDirectory {
+    users: Mutex<BTreeMap<UserId, (User, Option<PasswordHash>)>>,
+}
+
+impl MemoryDirectory {
+    /// An empty directory.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces `user` (keeping any password hash they had).
+    pub fn insert(&self, user: User) {
+        let mut users = lock(&self.users);
+        let hash = users.remove(&user.id).and_then(|(_, hash)| hash);
+        users.insert(user.id.clone(), (user, hash));
+    }
+
+    /// Every user, ordered by id.
+    pub fn users(&self) -> Vec<User> {
+        lock(&self.users).values().map(|(user, _)| user.clone()).collect()
+    }
+
+    /// The user whose username is `username` (case-insensitive).
+    pub fn find_by_username(&self, username: &str) -> Option<User> {
+        lock(&self.users)
+            .values()
+            .find(|(user, _)| user.username.eq_ignore_ascii_case(username))
+            .map(|(user, _)| user.clone())
+    }
+
+    /// The user's current password hash.
+    pub fn password_hash(&self, id: &UserId) -> Option<PasswordHash> {
+        lock(&self.users).get(id).and_then(|(_, hash)| hash.clone())
+    }
+}
+
+#[async_trait]
+impl UserDirectory for MemoryDirectory {
+    async fn find(&self, id: &UserId) -> Result<Option<User>, DirectoryError> {
+        Ok(lock(&self.users).get(id).map(|(user, _)| user.clone()))
+    }
+
+    async fn set_password_hash(&self, id: &UserId, hash: &PasswordHash) -> Result<(), DirectoryError> {
+        match lock(&self.users).get_mut(id) {
+            Some((user, stored)) => {
+                *stored = Some(hash.clone());
+                user.has_password = true;
+                Ok(())
+            }
+            None => Err(DirectoryError::new(format!("no user with id {id}"))),
+        }
+    }
+}
+
+/// A mailer that keeps every email in memory instead of sending it, and can
+/// be told to refuse (to test delivery failures).
+#[derive(Debug, Default)]
+pub struct MemoryOutbox {
+    emails: Mutex<Vec<Email>>,
+    refusing: AtomicBool,
+}
+
+impl MemoryOutbox {
+    /// An empty outbox that accepts email.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes `send` fail (`true`) or succeed (`false`) from now on.
+    pub fn set_refusing(&self, refusing: bool) {
+        self.refusing.store(refusing, Ordering::SeqCst);
+    }
+
+    /// Every email accepted so far, oldest first.
+    pub fn emails(&self) -> Vec<Email> {
+        lock(&self.emails).clone()
+    }
+
+    /// The link token and code of the newest reset or create email, read
+    /// from its plain-text part as a person would. For tests.
+    pub fn last_link_and_code(&self) -> Option<(String, String)> {
+        let emails = lock(&self.emails);
+        let email = emails.iter().rev().find(|e| matches!(e.kind, EmailKind::Reset | EmailKind::Create))?;
+        let text = email.text.expose_secret();
+        let link = text.lines().find(|line| line.starts_with("http"))?;
+        let token = link.rsplit('/').next()?.to_owned();
+        let code =
+            text.lines().find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))?.to_owned();
+        Some((token, code))
+    }
+}
+
+#[async_trait]
+impl Mailer for MemoryOutbox {
+    async fn send(&self, email: &Email) -> Result<(), MailError> {
+        if self.refusing.load(Ordering::SeqCst) {
+            return Err(MailError::new("the outbox is refusing email"));
+        }
+        lock(&self.emails).push(email.clone());
+        Ok(())
+    }
+}
+
+/// An audit sink that keeps events in memory.
+#[derive(Debug, Default)]
+pub struct MemoryAudit {
+    events: Mutex<Vec<AuditEvent>>,
+}
+
+impl MemoryAudit {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every event so far, oldest first.
+    pub fn events(&self) -> Vec<AuditEvent> {
+        lock(&self.events).clone()
+    }
+}
+
+#[async_trait]
+impl AuditSink for MemoryAudit {
+    async fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        lock(&self.events).push(event.clone());
+        Ok(())
+    }
+}
+
+/// A clock that only moves when told to.
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<OffsetDateTime>,
+}
+
+impl ManualClock {
+    /// A clock reading `start`.
+    pub fn new(start: OffsetDateTime) -> Self {
+        Self { now: Mutex::new(start) }
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let mut now = lock(&self.now);
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *lock(&self.now)
+    }
+}

@@ -1,0 +1,184 @@
+//! The traits the core reaches the world through: the reset store, the
+//! mailer, the user directory, the clock, the audit log, the host's hooks and
+//! the password hasher. All are object-safe and held as `Arc<dyn …>`.
+
+use std::fmt::Debug;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+use crate::audit::AuditEvent;
+use crate::email::Email;
+use crate::error::{DirectoryError, HashError, HookError, MailError, StoreError};
+use crate::hash::PasswordHash;
+use crate::request::{RequestId, ResetRequest};
+use crate::secret::TokenDigest;
+use crate::state::{Event, RequestState};
+use crate::user::{User, UserId};
+
+/// The limits checked when a request is issued, atomically with inserting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IssueLimits {
+    /// No new request within this long of the user's previous one.
+    pub cooldown: Duration,
+    /// At most this many requests per user in any 24 hours.
+    pub max_per_day: u32,
+}
+
+/// What [`ResetStore::issue`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueOutcome {
+    /// The request was stored.
+    Issued,
+    /// The user's previous request is younger than the cooldown.
+    CoolingDown {
+        /// When another request will be allowed.
+        until: OffsetDateTime,
+    },
+    /// The user already had `max_per_day` requests in the last 24 hours.
+    DailyLimitReached,
+}
+
+/// How a live request is finished by [`ResetStore::finish`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    /// The right code was given and the password set.
+    Complete,
+    /// The last attempt was a wrong code.
+    Lock,
+    /// Withdrawn (its email could not be sent).
+    Revoke,
+}
+
+impl Finish {
+    /// The state-machine event this finish applies.
+    pub fn event(self) -> Event {
+        match self {
+            Self::Complete => Event::RightCode,
+            Self::Lock => Event::WrongCode { attempts_left: 0 },
+            Self::Revoke => Event::Withdrawn,
+        }
+    }
+
+    /// The state the request ends in.
+    pub fn target(self) -> RequestState {
+        match self {
+            Self::Complete => RequestState::Completed,
+            Self::Lock => RequestState::Locked,
+            Self::Revoke => RequestState::Revoked,
+        }
+    }
+}
+
+/// Where reset requests live. Every method is one atomic step; the
+/// conformance suite (`conformance` feature) checks an implementation.
+///
+/// Requests that stay `Issued` past `expires_at` need not be rewritten as
+/// `Expired`: [`ResetRequest::state_at`] derives that, and [`ResetStore::purge`]
+/// removes them later.
+#[async_trait]
+pub trait ResetStore: Debug + Send + Sync + 'static {
+    /// Stores `request` unless the user's previous request (of any state but
+    /// `Revoked`) is younger than `limits.cooldown`, or the user already has
+    /// `limits.max_per_day` such requests created in the 24 hours before
+    /// `request.created_at`. Check and insert are one atomic step, so two app
+    /// instances cannot both pass the check.
+    async fn issue(&self, request: &ResetRequest, limits: IssueLimits) -> Result<IssueOutcome, StoreError>;
+
+    /// Marks `Superseded` every `Issued` request of the same user that was
+    /// issued before request `id` (in the store's issue order), and returns them.
+    async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError>;
+
+    /// The request whose token has `digest`, if any.
+    async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError>;
+
+    /// Counts one code attempt, if the request is `Issued`, unexpired at
+    /// `now` and has fewer than `max_attempts` attempts; returns the attempts
+    /// counted including this one, or `None` if nothing was counted.
+    async fn count_attempt(
+        &self,
+        id: RequestId,
+        max_attempts: u32,
+        now: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError>;
+
+    /// Moves an `Issued` request to `finish.target()`; `Complete` also needs
+    /// the request unexpired at `now`. Returns whether this call changed it:
+    /// of many concurrent calls at most one returns `true`.
+    async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// Deletes requests that expired, or were created, before `before`, and
+    /// are no longer usable. Returns how many were deleted.
+    async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// The host's users.
+#[async_trait]
+pub trait UserDirectory: Debug + Send + Sync + 'static {
+    /// The user with `id`, if any.
+    async fn find(&self, id: &UserId) -> Result<Option<User>, DirectoryError>;
+
+    /// Replaces the user's password hash.
+    async fn set_password_hash(&self, id: &UserId, hash: &PasswordHash) -> Result<(), DirectoryError>;
+}
+
+/// Sends email.
+#[async_trait]
+pub trait Mailer: Debug + Send + Sync + 'static {
+    /// Hands `email` to the mail system. `Ok` means it was accepted for delivery.
+    async fn send(&self, email: &Email) -> Result<(), MailError>;
+}
+
+/// The current time.
+pub trait Clock: Debug + Send + Sync + 'static {
+    /// Now, in UTC.
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// Where audit events go. Failures are logged by the service and never undo
+/// what the event records.
+#[async_trait]
+pub trait AuditSink: Debug + Send + Sync + 'static {
+    /// Records `event`.
+    async fn record(&self, event: &AuditEvent) -> Result<(), StoreError>;
+}
+
+/// The host's reactions to a finished reset.
+#[async_trait]
+pub trait ResetHooks: Debug + Send + Sync + 'static {
+    /// Called after the new password hash is saved. Hosts revoke the user's
+    /// sessions and app tokens here. A failure is logged and audited; the
+    /// password change stands.
+    async fn password_changed(&self, user: &User) -> Result<(), HookError>;
+}
+
+/// Turns a password into a stored hash. [`crate::hash::Argon2id`] hashes on
+/// the calling task; web adapters wrap it to hash on a blocking thread pool.
+#[async_trait]
+pub trait Hasher: Debug + Send + Sync + 'static {
+    /// Hashes `password` (normalized or not: hashers normalize).
+    async fn hash(&self, password: SecretString) -> Result<PasswordHash, HashError>;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// Hooks that do nothing, for hosts without sessions to revoke.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHooks;
+
+#[async_trait]
+impl ResetHooks for NoHooks {
+    async fn password_changed(&self, _user: &User) -> Result<(), HookError> {
+        Ok(())
+    }
+}

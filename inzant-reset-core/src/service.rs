@@ -1,0 +1,612 @@
+//! The reset flow, step by step as the article tells it: an admin triggers,
+//! the user opens the link, the meter rates passwords as they type, and the
+//! user submits the code with the new password.
+//!
+//! [`ResetService`] decides everything; adapters only translate HTTP or SQL to
+//! and from these calls.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use crate::audit::{AuditEvent, AuditKind, TracingAudit};
+use crate::email::{EmailSettings, password_changed_email, reset_email};
+use crate::error::{ConfigError, ResetError, Result, StoreError};
+use crate::hash::{Argon2id, HashParams};
+use crate::policy::{PasswordPolicy, StrengthReport, normalize_password};
+use crate::ports::{
+    AuditSink, Clock, Finish, Hasher, IssueLimits, IssueOutcome, Mailer, NoHooks, ResetHooks, ResetStore,
+    SystemClock, UserDirectory,
+};
+use crate::request::{Purpose, RequestId, ResetRequest};
+use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
+use crate::state::RequestState;
+use crate::user::{User, UserId, UserType};
+
+/// The longest time to live accepted, so expiry arithmetic cannot overflow.
+const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// The flow's settings. [`ResetConfig::new`] gives the defaults of the spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResetConfig {
+    /// Public URL the token is appended to, e.g.
+    /// `https://sales.inzant.example/password-reset/`.
+    pub link_base: String,
+    /// How long a reset link and code work (default 24 h).
+    pub reset_ttl: Duration,
+    /// How long a create-password link and code work (default 24 h).
+    pub create_ttl: Duration,
+    /// No second email to the same user within this long (default 60 s).
+    pub resend_cooldown: Duration,
+    /// At most this many emails per user in 24 hours (default 10).
+    pub max_per_user_per_day: u32,
+    /// Wrong codes allowed before the request locks (default 5).
+    pub max_attempts: u32,
+}
+
+impl ResetConfig {
+    /// The defaults, with links under `link_base`.
+    pub fn new(link_base: impl Into<String>) -> Self {
+        Self {
+            link_base: link_base.into(),
+            reset_ttl: Duration::from_secs(24 * 3600),
+            create_ttl: Duration::from_secs(24 * 3600),
+            resend_cooldown: Duration::from_secs(60),
+            max_per_user_per_day: 10,
+            max_attempts: 5,
+        }
+    }
+
+    /// The time to live for `purpose`.
+    pub fn ttl(&self, purpose: Purpose) -> Duration {
+        match purpose {
+            Purpose::Reset => self.reset_ttl,
+            Purpose::Create => self.create_ttl,
+        }
+    }
+}
+
+/// What the admin is told after a reset email was sent. Never the link or code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TriggerReceipt {
+    /// The new request.
+    pub request: RequestId,
+    /// Where the email went: the user's username.
+    pub sent_to: String,
+    /// When the link and code stop working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// A live request, as the reset page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedRequest {
+    /// The request.
+    pub request: RequestId,
+    /// Reset or create.
+    pub purpose: Purpose,
+    /// The user's username.
+    pub username: String,
+    /// The user's display name.
+    pub display_name: String,
+    /// The user's type.
+    pub user_type: UserType,
+    /// When it stops working.
+    pub expires_at: OffsetDateTime,
+    /// Wrong codes still allowed.
+    pub attempts_left: u32,
+    strength_inputs: Vec<String>,
+}
+
+impl OpenedRequest {
+    /// The user-specific words the strength meter must penalize.
+    pub fn strength_inputs(&self) -> Vec<&str> {
+        self.strength_inputs.iter().map(String::as_str).collect()
+    }
+}
+
+/// The three fields of the reset form, as typed.
+#[derive(Debug, Clone)]
+pub struct SubmitForm {
+    /// The 6-digit code from the email.
+    pub code: SecretString,
+    /// The new password.
+    pub new_password: SecretString,
+    /// The new password again.
+    pub confirm_password: SecretString,
+}
+
+/// Where the user goes after saving a new password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// Users who sign in on the admin website: the login page.
+    LoginPage,
+    /// Device users: a page naming the Inzant Sales Plus and Inzant Tradeshow apps.
+    DeviceApps,
+}
+
+/// A successful reset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResetOutcome {
+    /// Whose password was set.
+    pub user: UserId,
+    /// Where to send them.
+    pub destination: Destination,
+}
+
+/// Builds a [`ResetService`]; see [`ResetService::builder`].
+#[derive(Debug)]
+pub struct ResetServiceBuilder {
+    store: Arc<dyn ResetStore>,
+    directory: Arc<dyn UserDirectory>,
+    mailer: Arc<dyn Mailer>,
+    keys: CodeKeys,
+    config: ResetConfig,
+    clock: Arc<dyn Clock>,
+    audit: Arc<dyn AuditSink>,
+    hooks: Arc<dyn ResetHooks>,
+    hasher: Option<Arc<dyn Hasher>>,
+    policy: PasswordPolicy,
+    email: EmailSettings,
+}
+
+impl ResetServiceBuilder {
+    /// Use `clock` instead of the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Send audit events to `audit` instead of `tracing`.
+    pub fn audit(mut self, audit: Arc<dyn AuditSink>) -> Self {
+        self.audit = audit;
+        self
+    }
+
+    /// Call `hooks` after each completed reset (revoke sessions and app tokens there).
+    pub fn hooks(mut self, hooks: Arc<dyn ResetHooks>) -> Self {
+        self.hooks = hooks;
+        self
+    }
+
+    /// Hash new passwords with `hasher` instead of Argon2id with default parameters.
+    pub fn hasher(mut self, hasher: Arc<dyn Hasher>) -> Self {
+        self.hasher = Some(hasher);
+        self
+    }
+
+    /// Use `policy` instead of the Inzant policy.
+    pub fn policy(mut self, policy: PasswordPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Use `email` for senders and wording.
+    pub fn email(mut self, email: EmailSettings) -> Self {
+        self.email = email;
+        self
+    }
+
+    /// The service.
+    ///
+    /// # Errors
+    /// A configuration the flow cannot work with: a link base that is not an
+    /// http(s) URL, a zero or over-a-year time to live, zero attempts or a
+    /// zero daily cap, or a policy whose minimum length exceeds its maximum.
+    pub fn build(self) -> Result<ResetService, ConfigError> {
+        let c = &self.config;
+        if !(c.link_base.starts_with("https://") || c.link_base.starts_with("http://")) {
+            return Err(ConfigError::new("the link base must be an http:// or https:// URL"));
+        }
+        for ttl in [c.reset_ttl, c.create_ttl] {
+            if ttl.is_zero() || ttl > MAX_TTL {
+                return Err(ConfigError::new("a time to live must be between 1 second and 366 days"));
+            }
+        }
+        if c.resend_cooldown > MAX_TTL {
+            return Err(ConfigError::new("the resend cooldown must be at most 366 days"));
+        }
+        if c.max_attempts == 0 || c.max_per_user_per_day == 0 {
+            return Err(ConfigError::new("attempts and the daily cap must be at least 1"));
+        }
+        if self.policy.min_length > self.policy.max_length || self.policy.max_length == 0 {
+            return Err(ConfigError::new("the policy's minimum length exceeds its maximum"));
+        }
+        let hasher = match self.hasher {
+            Some(hasher) => hasher,
+            None => Arc::new(Argon2id::new(HashParams::default())?),
+        };
+        let mut link_base = self.config.link_base.clone();
+        if !link_base.ends_with('/') {
+            link_base.push('/');
+        }
+        Ok(ResetService {
+            store: self.store,
+            directory: self.directory,
+            mailer: self.mailer,
+            keys: self.keys,
+            config: ResetConfig { link_base, ..self.config },
+            clock: self.clock,
+            audit: self.audit,
+            hooks: self.hooks,
+            hasher,
+            policy: self.policy,
+            email: self.email,
+        })
+    }
+}
+
+/// The password reset flow.
+///
+/// # Examples
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::sync::Arc;
+/// use inzant_reset_core::prelude::*;
+/// use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+/// use inzant_reset_core::hash::{Argon2id, HashParams};
+///
+/// let directory = Arc::new(MemoryDirectory::new());
+/// directory.insert(User {
+///     id: UserId::new("1"), username: "admin@inzant.example".into(), display_name: "Ada Admin".into(),
+///     email_to: None, user_type: UserType::Admin, has_password: true,
+/// });
+/// directory.insert(User {
+///     id: UserId::new("2"), username: "sam.web@inzant.example".into(), display_name: "Sam Web".into(),
+///     email_to: Some("sam@example.org".into()), user_type: UserType::Web, has_password: true,
+/// });
+/// let outbox = Arc::new(MemoryOutbox::new());
+/// let service = ResetService::builder(
+///     Arc::new(MemoryStore::new()),
+///     directory.clone(),
+///     outbox.clone(),
+///     CodeKeys::generate(&OsRandom).unwrap(),
+///     ResetConfig::new("https://sales.inzant.example/password-reset/"),
+/// )
+/// .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+/// .build()
+/// .unwrap();
+///
+/// let receipt = service.trigger(&UserId::new("1"), &UserId::new("2"), Purpose::Reset).await.unwrap();
+/// assert_eq!(receipt.sent_to, "sam.web@inzant.example");
+///
+/// // The user reads the email (here: the outbox) and submits the form.
+/// let (token, code) = outbox.last_link_and_code().unwrap();
+/// let form = SubmitForm {
+///     code: code.into(),
+///     new_password: "Velvet-Harbour-Lantern-42".into(),
+///     confirm_password: "Velvet-Harbour-Lantern-42".into(),
+/// };
+/// let outcome = service.submit(&token, &form).await.unwrap();
+/// assert_eq!(outcome.destination, Destination::LoginPage);
+/// # }
+/// ```
+pub struct ResetService {
+    store: Arc<dyn ResetStore>,
+    directory: Arc<dyn UserDirectory>,
+    mailer: Arc<dyn Mailer>,
+    keys: CodeKeys,
+    config: ResetConfig,
+    clock: Arc<dyn Clock>,
+    audit: Arc<dyn AuditSink>,
+    hooks: Arc<dyn ResetHooks>,
+    hasher: Arc<dyn Hasher>,
+    policy: PasswordPolicy,
+    email: EmailSettings,
+}
+
+impl fmt::Debug for ResetService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetService")
+            .field("store", &self.store)
+            .field("config", &self.config)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResetService {
+    /// Starts building a service over its three essential ports, the code
+    /// keys and the configuration. The clock, audit sink, hooks, hasher,
+    /// policy and email settings have defaults.
+    pub fn builder(
+        store: Arc<dyn ResetStore>,
+        directory: Arc<dyn UserDirectory>,
+        mailer: Arc<dyn Mailer>,
+        keys: CodeKeys,
+        config: ResetConfig,
+    ) -> ResetServiceBuilder {
+        ResetServiceBuilder {
+            store,
+            directory,
+            mailer,
+            keys,
+            config,
+            clock: Arc::new(SystemClock),
+            audit: Arc::new(TracingAudit),
+            hooks: Arc::new(NoHooks),
+            hasher: None,
+            policy: PasswordPolicy::default(),
+            email: EmailSettings::default(),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &ResetConfig {
+        &self.config
+    }
+
+    /// The password policy in force.
+    pub fn policy(&self) -> &PasswordPolicy {
+        &self.policy
+    }
+
+    /// **Trigger.** `actor` (who must be an admin) sends `user` a reset or
+    /// create-password email with a new link and code. Earlier live requests
+    /// for the user stop working once the email is accepted by the mailer.
+    ///
+    /// # Errors
+    /// [`ResetError::NotAnAdmin`], [`ResetError::UnknownUser`],
+    /// [`ResetError::Cooldown`], [`ResetError::DailyLimit`],
+    /// [`ResetError::MailFailed`] (the new request is revoked, earlier ones
+    /// keep working), and service failures.
+    pub async fn trigger(&self, actor: &UserId, user: &UserId, purpose: Purpose) -> Result<TriggerReceipt> {
+        let admin = self.find_user(actor).await?;
+        if !admin.is_some_and(|admin| admin.user_type == UserType::Admin) {
+            return Err(ResetError::NotAnAdmin);
+        }
+        let user = self.find_user(user).await?.ok_or(ResetError::UnknownUser)?;
+
+        let now = self.clock.now();
+        let token = LinkToken::generate(&OsRandom)?;
+        let code = Code::generate(&OsRandom)?;
+        let id = RequestId::generate(&OsRandom)?;
+        let request = ResetRequest {
+            id,
+            user: user.id.clone(),
+            issued_by: actor.clone(),
+            purpose,
+            token_digest: token.digest(),
+            code_digest: self.keys.digest(id, &code),
+            state: RequestState::Issued,
+            attempts: 0,
+            created_at: now,
+            expires_at: now + self.config.ttl(purpose),
+        };
+        let limits = IssueLimits {
+            cooldown: self.config.resend_cooldown,
+            max_per_day: self.config.max_per_user_per_day,
+        };
+        match self.store.issue(&request, limits).await? {
+            IssueOutcome::Issued => {}
+            IssueOutcome::CoolingDown { until } => {
+                let wait = (until - now).as_seconds_f64().ceil().max(1.0);
+                return Err(ResetError::Cooldown { retry_after_secs: wait as u64 });
+            }
+            IssueOutcome::DailyLimitReached => {
+                return Err(ResetError::DailyLimit { max: self.config.max_per_user_per_day });
+            }
+        }
+
+        let link = SecretString::from(format!("{}{}", self.config.link_base, token.expose()));
+        let email = reset_email(&self.email, &user, purpose, &link, &code, request.expires_at);
+        if let Err(source) = self.mailer.send(&email).await {
+            tracing::warn!(request = %id, user = %user.id, error = %source, "reset email could not be sent; revoking");
+            if let Err(error) = self.store.finish(id, Finish::Revoke, self.clock.now()).await {
+                // Nobody holds this request's link or code (they were never
+                // delivered), so it is unusable even though the store kept it.
+                tracing::error!(request = %id, %error, "could not revoke an undelivered reset request");
+            }
+            self.record(AuditKind::MailFailed, &request, Some(actor)).await;
+            return Err(ResetError::MailFailed { recipient: user.username, source });
+        }
+        self.record(AuditKind::Issued { purpose }, &request, Some(actor)).await;
+
+        match self.store.supersede_older(id).await {
+            Ok(older) if !older.is_empty() => {
+                self.record(AuditKind::Superseded { count: older.len() }, &request, Some(actor)).await;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(request = %id, %error, "the new reset email was sent but older requests could not be superseded");
+            }
+        }
+        tracing::info!(request = %id, user = %user.id, purpose = purpose.as_str(), "reset email sent");
+        Ok(TriggerReceipt { request: id, sent_to: user.username, expires_at: request.expires_at })
+    }
+
+    /// **Open.** What the reset page shows for the link's `token`. Opening
+    /// reads only: it never consumes the request or counts an attempt, so
+    /// mail scanners that pre-fetch links change nothing.
+    ///
+    /// # Errors
+    /// A dead link: [`ResetError::UnknownLink`], [`ResetError::Expired`],
+    /// [`ResetError::AlreadyUsed`], [`ResetError::Superseded`],
+    /// [`ResetError::Locked`], [`ResetError::Revoked`]; service failures.
+    pub async fn open(&self, token: &str) -> Result<OpenedRequest> {
+        let request = self.lookup(token).await?;
+        let now = self.clock.now();
+        self.refuse_unless_live(&request, now)?;
+        let user = self.find_user(&request.user).await?.ok_or(ResetError::UnknownLink)?;
+        Ok(OpenedRequest {
+            request: request.id,
+            purpose: request.purpose,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            user_type: user.user_type,
+            expires_at: request.expires_at,
+            attempts_left: request.attempts_left(self.config.max_attempts),
+            strength_inputs: user.strength_inputs(),
+        })
+    }
+
+    /// **Strength.** Rates `password` for the user of an opened request.
+    /// Pure CPU work: adapters run it off their async executor.
+    pub fn evaluate(&self, opened: &OpenedRequest, password: &str) -> StrengthReport {
+        self.policy.evaluate(password, &opened.strength_inputs())
+    }
+
+    /// **Strength** for a link: [`ResetService::open`] then [`ResetService::evaluate`].
+    ///
+    /// # Errors
+    /// As [`ResetService::open`].
+    pub async fn strength(&self, token: &str, password: &SecretString) -> Result<StrengthReport> {
+        let opened = self.open(token).await?;
+        Ok(self.evaluate(&opened, password.expose_secret()))
+    }
+
+    /// **Submit.** Checks, in this order: the form's shape and sizes, that the
+    /// passwords match, the policy (none of these uses an attempt), that the
+    /// request is live, and then — atomically counting the attempt first —
+    /// the code. On the right code the password is hashed and the request
+    /// completed exactly once; then the host's hooks run, a "password changed"
+    /// notice is sent (best effort) and the outcome says where the user goes.
+    ///
+    /// # Errors
+    /// Every user-facing refusal of [`ResetError`]; service failures.
+    pub async fn submit(&self, token: &str, form: &SubmitForm) -> Result<ResetOutcome> {
+        let request = self.lookup(token).await?;
+
+        let code = Code::parse(form.code.expose_secret()).ok_or(ResetError::InvalidCode)?;
+        let new_password = form.new_password.expose_secret();
+        let confirm_password = form.confirm_password.expose_secret();
+        for password in [new_password, confirm_password] {
+            if password.chars().any(char::is_control) {
+                return Err(ResetError::InvalidCharacters);
+            }
+            if self.policy.is_too_long(password) {
+                return Err(ResetError::TooLong { max: self.policy.max_length });
+            }
+        }
+
+        let normalized = normalize_password(new_password);
+        if normalized.expose_secret() != normalize_password(confirm_password).expose_secret() {
+            return Err(ResetError::PasswordsDiffer);
+        }
+
+        let user = self.find_user(&request.user).await?.ok_or(ResetError::UnknownLink)?;
+        let inputs = user.strength_inputs();
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        let report = self.policy.evaluate(normalized.expose_secret(), &inputs);
+        if !report.is_acceptable() {
+            return Err(ResetError::TooWeak(Box::new(report)));
+        }
+
+        let now = self.clock.now();
+        self.refuse_unless_live(&request, now)?;
+
+        let max = self.config.max_attempts;
+        let Some(attempts) = self.store.count_attempt(request.id, max, now).await? else {
+            return Err(self.why_not_live(&request).await);
+        };
+        if !self.keys.verify(request.id, &code, &request.code_digest) {
+            let attempts_left = max.saturating_sub(attempts);
+            if attempts_left == 0 {
+                self.store.finish(request.id, Finish::Lock, now).await?;
+                self.record(AuditKind::Locked, &request, None).await;
+                return Err(ResetError::Locked);
+            }
+            self.record(AuditKind::WrongCode { attempts_left }, &request, None).await;
+            return Err(ResetError::IncorrectCode { attempts_left });
+        }
+
+        let hash = self.hasher.hash(normalized).await?;
+        if !self.store.finish(request.id, Finish::Complete, self.clock.now()).await? {
+            return Err(self.why_not_live(&request).await);
+        }
+        if let Err(error) = self.directory.set_password_hash(&user.id, &hash).await {
+            tracing::error!(request = %request.id, user = %user.id, %error, "reset completed but the password hash was not saved");
+            self.record(AuditKind::PasswordNotSaved, &request, None).await;
+            return Err(ResetError::PasswordNotSaved(error));
+        }
+        self.record(AuditKind::Completed, &request, None).await;
+        tracing::info!(request = %request.id, user = %user.id, "password reset completed");
+
+        if let Err(error) = self.hooks.password_changed(&user).await {
+            tracing::error!(user = %user.id, %error, "the host's password-changed hook failed");
+            self.record(AuditKind::HookFailed, &request, None).await;
+        }
+        let notice = password_changed_email(&self.email, &user, self.clock.now());
+        if let Err(error) = self.mailer.send(&notice).await {
+            tracing::warn!(user = %user.id, %error, "the password-changed notice could not be sent");
+            self.record(AuditKind::NoticeFailed, &request, None).await;
+        }
+
+        let destination = if user.user_type.signs_in_on_website() {
+            Destination::LoginPage
+        } else {
+            Destination::DeviceApps
+        };
+        Ok(ResetOutcome { user: user.id, destination })
+    }
+
+    /// **Expiry.** Deletes requests that ended, or expired, more than
+    /// `retention` ago. Hosts call this on a timer. Retention is at least
+    /// 24 hours, because the daily cap counts the last day's requests.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn purge(&self, retention: Duration) -> Result<u64> {
+        let before = self.clock.now() - retention.clamp(Duration::from_secs(24 * 3600), MAX_TTL);
+        Ok(self.store.purge(before).await?)
+    }
+
+    async fn lookup(&self, token: &str) -> Result<ResetRequest> {
+        let token = LinkToken::parse(token).ok_or(ResetError::UnknownLink)?;
+        self.store.find_by_token(&token.digest()).await?.ok_or(ResetError::UnknownLink)
+    }
+
+    fn refuse_unless_live(&self, request: &ResetRequest, now: OffsetDateTime) -> Result<()> {
+        match request.state_at(now, self.config.max_attempts) {
+            RequestState::Issued => Ok(()),
+            dead => Err(refusal(dead)),
+        }
+    }
+
+    /// Re-reads a request that a store refused to count or complete, to say why.
+    async fn why_not_live(&self, request: &ResetRequest) -> ResetError {
+        let current = match self.store.find_by_token(&request.token_digest).await {
+            Ok(Some(current)) => current,
+            Ok(None) => return ResetError::UnknownLink,
+            Err(error) => return error.into(),
+        };
+        match current.state_at(self.clock.now(), self.config.max_attempts) {
+            RequestState::Issued => {
+                StoreError::new("the reset request changed while it was being used").into()
+            }
+            dead => refusal(dead),
+        }
+    }
+
+    async fn find_user(&self, id: &UserId) -> Result<Option<User>> {
+        self.directory.find(id).await.map_err(ResetError::Directory)
+    }
+
+    async fn record(&self, kind: AuditKind, request: &ResetRequest, actor: Option<&UserId>) {
+        let event = AuditEvent {
+            at: self.clock.now(),
+            kind,
+            request: request.id,
+            user: request.user.clone(),
+            actor: actor.cloned(),
+        };
+        if let Err(error) = self.audit.record(&event).await {
+            tracing::error!(request = %request.id, kind = kind.as_str(), %error, "audit event not recorded");
+        }
+    }
+}
+
+/// The refusal a person sees for a request in a dead state.
+fn refusal(state: RequestState) -> ResetError {
+    match state {
+        RequestState::Completed => ResetError::AlreadyUsed,
+        RequestState::Expired => ResetError::Expired,
+        RequestState::Locked => ResetError::Locked,
+        RequestState::Superseded => ResetError::Superseded,
+        RequestState::Revoked | RequestState::Issued => ResetError::Revoked,
+    }
+}

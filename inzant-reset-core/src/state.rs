@@ -1,0 +1,194 @@
+//! The reset request's life: `Issued → Completed | Expired | Locked | Superseded | Revoked`.
+//!
+//! [`transition`] is the whole state machine. Stores apply it (in memory or as
+//! SQL with the same conditions), and the service uses it to decide what a
+//! person is told. Every state but [`RequestState::Issued`] is terminal.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Where a reset request is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestState {
+    /// Sent and usable: the link opens the form and the code can be tried.
+    Issued,
+    /// A password was set with it.
+    Completed,
+    /// Its time to live ran out.
+    Expired,
+    /// Too many wrong codes were tried.
+    Locked,
+    /// A newer request was sent to the same user.
+    Superseded,
+    /// Withdrawn, for instance because its email could not be sent.
+    Revoked,
+}
+
+/// Something that happens to a reset request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A wrong code was counted; `attempts_left` is what remains after counting it.
+    WrongCode {
+        /// Attempts remaining after this one.
+        attempts_left: u32,
+    },
+    /// The right code was given and the new password accepted.
+    RightCode,
+    /// The time to live ran out.
+    TimeRanOut,
+    /// A newer request was sent to the same user.
+    NewerIssued,
+    /// The request was withdrawn.
+    Withdrawn,
+}
+
+impl RequestState {
+    /// Every state, for exhaustive tests and SQL checks.
+    pub const ALL: [RequestState; 6] =
+        [Self::Issued, Self::Completed, Self::Expired, Self::Locked, Self::Superseded, Self::Revoked];
+
+    /// True for every state but `Issued`.
+    pub fn is_terminal(self) -> bool {
+        self != Self::Issued
+    }
+
+    /// The lower-case name used in storage (`"issued"`, `"completed"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Issued => "issued",
+            Self::Completed => "completed",
+            Self::Expired => "expired",
+            Self::Locked => "locked",
+            Self::Superseded => "superseded",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
+impl fmt::Display for RequestState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text was not one of the state names of [`RequestState::as_str`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown reset request state {0:?}")]
+pub struct UnknownState(pub String);
+
+impl FromStr for RequestState {
+    type Err = UnknownState;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|state| state.as_str() == s).ok_or_else(|| UnknownState(s.to_owned()))
+    }
+}
+
+/// The state a request moves to when `event` happens in `state`.
+///
+/// `None` means the event changes nothing because the request is already
+/// finished: terminal states stay terminal.
+///
+/// # Examples
+///
+/// ```
+/// use inzant_reset_core::state::{transition, Event, RequestState};
+///
+/// assert_eq!(
+///     transition(RequestState::Issued, Event::WrongCode { attempts_left: 0 }),
+///     Some(RequestState::Locked),
+/// );
+/// assert_eq!(transition(RequestState::Completed, Event::RightCode), None);
+/// ```
+pub fn transition(state: RequestState, event: Event) -> Option<RequestState> {
+    if state.is_terminal() {
+        return None;
+    }
+    Some(match event {
+        Event::WrongCode { attempts_left: 0 } => RequestState::Locked,
+        Event::WrongCode { .. } => RequestState::Issued,
+        Event::RightCode => RequestState::Completed,
+        Event::TimeRanOut => RequestState::Expired,
+        Event::NewerIssued => RequestState::Superseded,
+        Event::Withdrawn => RequestState::Revoked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENTS: [Event; 7] = [
+        Event::WrongCode { attempts_left: 0 },
+        Event::WrongCode { attempts_left: 1 },
+        Event::WrongCode { attempts_left: 4 },
+        Event::RightCode,
+        Event::TimeRanOut,
+        Event::NewerIssued,
+        Event::Withdrawn,
+    ];
+
+    fn expected(state: RequestState, event: Event) -> Option<RequestState> {
+        use RequestState::*;
+        match (state, event) {
+            (Issued, Event::WrongCode { attempts_left: 0 }) => Some(Locked),
+            (Issued, Event::WrongCode { .. }) => Some(Issued),
+            (Issued, Event::RightCode) => Some(Completed),
+            (Issued, Event::TimeRanOut) => Some(Expired),
+            (Issued, Event::NewerIssued) => Some(Superseded),
+            (Issued, Event::Withdrawn) => Some(Revoked),
+            (Completed | Expired | Locked | Superseded | Revoked, _) => None,
+        }
+    }
+
+    #[test]
+    fn every_state_and_event_moves_as_the_table_says() {
+        let mut checked = 0;
+        for state in RequestState::ALL {
+            for event in EVENTS {
+                assert_eq!(transition(state, event), expected(state, event), "{state} on {event:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, RequestState::ALL.len() * EVENTS.len());
+    }
+
+    #[test]
+    fn only_issued_is_not_terminal() {
+        let live: Vec<_> = RequestState::ALL.into_iter().filter(|s| !s.is_terminal()).collect();
+        assert_eq!(live, vec![RequestState::Issued]);
+    }
+
+    #[test]
+    fn state_names_round_trip() {
+        for state in RequestState::ALL {
+            assert_eq!(state.as_str().parse::<RequestState>(), Ok(state));
+        }
+        assert!("ISSUED".parse::<RequestState>().is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn terminal_states_stay_terminal_under_any_events(
+            start in 0usize..6,
+            events in proptest::collection::vec((0usize..7, 0u32..6), 0..40),
+        ) {
+            let mut state = RequestState::ALL[start];
+            let mut completions = 0;
+            for (index, left) in events {
+                let event = match EVENTS[index] {
+                    Event::WrongCode { .. } => Event::WrongCode { attempts_left: left },
+                    other => other,
+                };
+                let before = state;
+                if let Some(next) = transition(state, event) {
+                    proptest::prop_assert!(!before.is_terminal());
+                    if next == RequestState::Completed { completions += 1; }
+                    state = next;
+                }
+                proptest::prop_assert!(!before.is_terminal() || state == before);
+            }
+            proptest::prop_assert!(completions <= 1);
+        }
+    }
+}
