@@ -109,6 +109,23 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
     /// of many concurrent calls at most one returns `true`.
     async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError>;
 
+    /// Completes request `id` (as `finish(id, Finish::Complete, now)`) and
+    /// saves `hash` as `user`'s password **in the same transaction** (and
+    /// only if this call completed it), for stores that hold the users too. `Ok(Some(changed))` when it did so;
+    /// `Ok(None)` (the default) when this store cannot, and the service then
+    /// completes the request and writes the hash through the
+    /// [`UserDirectory`] as two steps.
+    async fn complete_with_password(
+        &self,
+        id: RequestId,
+        user: &UserId,
+        hash: &PasswordHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<bool>, StoreError> {
+        let _ = (id, user, hash, now);
+        Ok(None)
+    }
+
     /// Deletes requests that expired, or were created, before `before`, and
     /// are no longer usable. Returns how many were deleted.
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError>;

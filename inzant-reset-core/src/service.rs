@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::audit::{AuditEvent, AuditKind, TracingAudit};
 use crate::email::{EmailSettings, password_changed_email, reset_email};
 use crate::error::{ConfigError, ResetError, Result, StoreError};
-use crate::hash::{Argon2id, HashParams};
+use crate::hash::{Argon2id, HashParams, PasswordHash};
 use crate::policy::{PasswordPolicy, StrengthReport, normalize_password};
 use crate::ports::{
     AuditSink, Clock, Finish, Hasher, IssueLimits, IssueOutcome, Mailer, NoHooks, ResetHooks, ResetStore,
@@ -515,14 +515,7 @@ impl ResetService {
         }
 
         let hash = self.hasher.hash(normalized).await?;
-        if !self.store.finish(request.id, Finish::Complete, self.clock.now()).await? {
-            return Err(self.why_not_live(&request).await);
-        }
-        if let Err(error) = self.directory.set_password_hash(&user.id, &hash).await {
-            tracing::error!(request = %request.id, user = %user.id, %error, "reset completed but the password hash was not saved");
-            self.record(AuditKind::PasswordNotSaved, &request, None).await;
-            return Err(ResetError::PasswordNotSaved(error));
-        }
+        self.complete(&request, &user, &hash).await?;
         self.record(AuditKind::Completed, &request, None).await;
         tracing::info!(request = %request.id, user = %user.id, "password reset completed");
 
@@ -553,6 +546,31 @@ impl ResetService {
     pub async fn purge(&self, retention: Duration) -> Result<u64> {
         let before = self.clock.now() - retention.clamp(Duration::from_secs(24 * 3600), MAX_TTL);
         Ok(self.store.purge(before).await?)
+    }
+
+    /// Completes the request exactly once and saves the hash: in one
+    /// transaction when the store can, else completion first (so two
+    /// concurrent submits never both write a password) and then the directory.
+    async fn complete(&self, request: &ResetRequest, user: &User, hash: &PasswordHash) -> Result<()> {
+        let now = self.clock.now();
+        let completed = match self.store.complete_with_password(request.id, &user.id, hash, now).await? {
+            Some(completed) => completed,
+            None => {
+                if !self.store.finish(request.id, Finish::Complete, now).await? {
+                    return Err(self.why_not_live(request).await);
+                }
+                if let Err(error) = self.directory.set_password_hash(&user.id, hash).await {
+                    tracing::error!(request = %request.id, user = %user.id, %error, "reset completed but the password hash was not saved");
+                    self.record(AuditKind::PasswordNotSaved, request, None).await;
+                    return Err(ResetError::PasswordNotSaved(error));
+                }
+                true
+            }
+        };
+        if !completed {
+            return Err(self.why_not_live(request).await);
+        }
+        Ok(())
     }
 
     async fn lookup(&self, token: &str) -> Result<ResetRequest> {
