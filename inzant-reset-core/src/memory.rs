@@ -190,6 +190,12 @@ impl MemoryDirectory {
         users.insert(user.id.clone(), (user, hash));
     }
 
+    /// Adds or replaces `user` with the password `hash`.
+    pub fn insert_with_password(&self, user: User, hash: PasswordHash) {
+        let id = user.id.clone();
+        lock(&self.users).insert(id, (User { has_password: true, ..user }, Some(hash)));
+    }
+
     /// Every user, ordered by id.
     pub fn users(&self) -> Vec<User> {
         lock(&self.users).values().map(|(user, _)| user.clone()).collect()
