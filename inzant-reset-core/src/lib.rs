@@ -20,7 +20,7 @@
 //! [`state::transition`] is the request's whole life. The core does no I/O
 //! of its own: storage, mail, users, time and audit are the traits of
 //! [`ports`], with in-memory versions in [`memory`]. Store crates prove
-//! themselves with the [`conformance`] suite (feature `conformance`).
+//! themselves with the `conformance` suite (cargo feature `conformance`).
 //!
 //! Secrets are types: tokens, codes and passwords are `secrecy` values whose
 //! `Debug` never shows them, and no error message contains one.
