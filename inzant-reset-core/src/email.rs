@@ -137,11 +137,8 @@ pub fn reset_email(
     );
 
     let e = escape_html;
-    let html = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{subject}</title></head>\n\
-         <body style=\"margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933\">\n\
-         <div style=\"max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px\">\n\
-         <p style=\"font-size:16px\">{greeting}</p>\n\
+    let content = format!(
+        "<p style=\"font-size:16px\">{greeting}</p>\n\
          <p style=\"font-size:16px\">{intro}</p>\n\
          <p style=\"font-size:16px\">To {action}, open the link below and enter this code:</p>\n\
          <p style=\"font-size:32px;font-weight:bold;letter-spacing:6px;font-family:'Courier New',monospace;\
@@ -152,9 +149,7 @@ pub fn reset_email(
          <a href=\"{href}\" style=\"color:#1d4ed8;word-break:break-all\">{href}</a></p>\n\
          <p style=\"font-size:14px\">The link and code work once, until {expiry}.</p>\n\
          <p style=\"font-size:13px;color:#52606d\">This email is for {name} ({username_html}). If you didn't expect it, \
-         contact {contact_html}; do not share the code with anyone.</p>\n\
-         </div></body></html>\n",
-        subject = e(&subject),
+         contact {contact_html}; do not share the code with anyone.</p>\n",
         greeting = e(&greeting),
         intro = e(&intro),
         href = e(link),
@@ -167,16 +162,9 @@ pub fn reset_email(
         username_html = e(username),
         contact_html = e(contact),
     );
+    let html = html_page(&subject, &content);
 
-    Email {
-        kind,
-        to: Mailbox::named(user.display_name.clone(), username.clone()),
-        from: settings.from.clone(),
-        reply_to: settings.reply_to.clone(),
-        subject,
-        text: SecretString::from(text),
-        html: SecretString::from(html),
-    }
+    addressed(settings, user, kind, subject, text, html)
 }
 
 /// The notice sent after a password was changed at `changed_at`.
@@ -192,26 +180,47 @@ pub fn password_changed_email(settings: &EmailSettings, user: &User, changed_at:
     let greeting = format!("Hello {},", user.display_name);
     let text = format!("{greeting}\n\n{body}\n\n{warning}\n");
     let e = escape_html;
-    let html = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
-         <body style=\"margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933\">\n\
-         <div style=\"max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px\">\n\
-         <p style=\"font-size:16px\">{}</p>\n<p style=\"font-size:16px\">{}</p>\n\
-         <p style=\"font-size:16px;font-weight:bold\">{}</p>\n</div></body></html>\n",
-        e(&subject),
+    let content = format!(
+        "<p style=\"font-size:16px\">{}</p>\n<p style=\"font-size:16px\">{}</p>\n\
+         <p style=\"font-size:16px;font-weight:bold\">{}</p>\n",
         e(&greeting),
         e(&body),
         e(&warning),
     );
+    let html = html_page(&subject, &content);
+    addressed(settings, user, EmailKind::PasswordChanged, subject, text, html)
+}
+
+/// Every email of the flow goes to the user's username, from the configured sender.
+fn addressed(
+    settings: &EmailSettings,
+    user: &User,
+    kind: EmailKind,
+    subject: String,
+    text: String,
+    html: String,
+) -> Email {
     Email {
-        kind: EmailKind::PasswordChanged,
-        to: Mailbox::named(user.display_name.clone(), username.clone()),
+        kind,
+        to: Mailbox::named(user.display_name.clone(), user.username.clone()),
         from: settings.from.clone(),
         reply_to: settings.reply_to.clone(),
         subject,
         text: SecretString::from(text),
         html: SecretString::from(html),
     }
+}
+
+/// An HTML document with `title` whose card holds `content`; inline styles
+/// only, since mail clients drop style sheets.
+fn html_page(title: &str, content: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body style=\"margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933\">\n\
+         <div style=\"max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px\">\n\
+         {content}</div></body></html>\n",
+        escape_html(title)
+    )
 }
 
 /// "Friday 27 November 2026, 17:01 UTC".
