@@ -41,6 +41,8 @@ pub mod ports;
 pub mod request;
 pub mod secret;
 pub mod service;
+#[cfg(feature = "smtp")]
+pub mod smtp;
 pub mod state;
 pub mod user;
 
