@@ -1,0 +1,136 @@
+//! [`PgAudit`]: audit events in the `audit_events` table.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use inzant_reset_core::audit::{AuditEvent, AuditKind};
+use inzant_reset_core::error::StoreError;
+use inzant_reset_core::ports::AuditSink;
+use inzant_reset_core::request::{Purpose, RequestId};
+use inzant_reset_core::user::UserId;
+use sqlx::{AssertSqlSafe, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::{corrupt, db_error};
+use crate::schema::Schema;
+
+/// Records audit events as rows of `audit_events` (one per event: time,
+/// kind, request, user, acting admin, and the kind's detail). Holds ids and
+/// facts only, never secrets. Rows are not purged with requests. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct PgAudit {
+    pool: PgPool,
+    schema: Schema,
+    insert: Arc<str>,
+    for_request: Arc<str>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: OffsetDateTime,
+    kind: String,
+    request_id: Uuid,
+    user_id: String,
+    actor: Option<String>,
+    purpose: Option<String>,
+    count: Option<i64>,
+    attempts_left: Option<i64>,
+}
+
+impl PgAudit {
+    /// An audit sink on `pool` using the default schema.
+    pub fn new(pool: PgPool) -> Self {
+        Self::in_schema(pool, Schema::default())
+    }
+
+    /// Uses the `audit_events` table of `schema` instead.
+    pub fn with_schema(self, schema: Schema) -> Self {
+        Self::in_schema(self.pool, schema)
+    }
+
+    fn in_schema(pool: PgPool, schema: Schema) -> Self {
+        let t = schema.table("audit_events");
+        let insert = format!(
+            "INSERT INTO {t} (at, kind, request_id, user_id, actor, purpose, count, attempts_left) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        );
+        let for_request = format!(
+            "SELECT at, kind, request_id, user_id, actor, purpose, count, attempts_left FROM {t} \
+             WHERE request_id = $1 ORDER BY id"
+        );
+        Self { pool, schema, insert: insert.into(), for_request: for_request.into() }
+    }
+
+    /// The schema holding the table.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Every event recorded about request `id`, oldest first.
+    pub async fn events_for_request(&self, id: RequestId) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.for_request)))
+            .bind(*id.as_uuid())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("read audit events"))?;
+        rows.into_iter().map(event_from_row).collect()
+    }
+}
+
+fn event_from_row(row: EventRow) -> Result<AuditEvent, StoreError> {
+    let missing = |what: &str| corrupt(format!("audit event {:?} without its {what}", row.kind));
+    let kind = match row.kind.as_str() {
+        "issued" => AuditKind::Issued {
+            purpose: row.purpose.as_deref().and_then(Purpose::from_name).ok_or_else(|| missing("purpose"))?,
+        },
+        "mail_failed" => AuditKind::MailFailed,
+        "superseded" => AuditKind::Superseded {
+            count: row.count.and_then(|n| usize::try_from(n).ok()).ok_or_else(|| missing("count"))?,
+        },
+        "wrong_code" => AuditKind::WrongCode {
+            attempts_left: row
+                .attempts_left
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| missing("attempts left"))?,
+        },
+        "locked" => AuditKind::Locked,
+        "completed" => AuditKind::Completed,
+        "password_not_saved" => AuditKind::PasswordNotSaved,
+        "hook_failed" => AuditKind::HookFailed,
+        "notice_failed" => AuditKind::NoticeFailed,
+        other => return Err(corrupt(format!("unknown audit event kind {other:?}"))),
+    };
+    Ok(AuditEvent {
+        at: row.at,
+        kind,
+        request: RequestId::from_uuid(row.request_id),
+        user: UserId::new(row.user_id),
+        actor: row.actor.map(UserId::new),
+    })
+}
+
+#[async_trait]
+impl AuditSink for PgAudit {
+    async fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        let (purpose, count, attempts_left) = match event.kind {
+            AuditKind::Issued { purpose } => (Some(purpose.as_str()), None, None),
+            AuditKind::Superseded { count } => (None, Some(i64::try_from(count).unwrap_or(i64::MAX)), None),
+            AuditKind::WrongCode { attempts_left } => (None, None, Some(i64::from(attempts_left))),
+            _ => (None, None, None),
+        };
+        sqlx::query(AssertSqlSafe(Arc::clone(&self.insert)))
+            .bind(event.at)
+            .bind(event.kind.as_str())
+            .bind(*event.request.as_uuid())
+            .bind(event.user.as_str())
+            .bind(event.actor.as_ref().map(UserId::as_str))
+            .bind(purpose)
+            .bind(count)
+            .bind(attempts_left)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error("record an audit event"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,364 @@
+//! [`PgStore`]: the reset store on PostgreSQL.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use inzant_reset_core::error::StoreError;
+use inzant_reset_core::hash::PasswordHash;
+use inzant_reset_core::ports::{Finish, IssueLimits, IssueOutcome, ResetStore};
+use inzant_reset_core::request::{Purpose, RequestId, ResetRequest};
+use inzant_reset_core::secret::{CodeDigest, TokenDigest};
+use inzant_reset_core::state::RequestState;
+use inzant_reset_core::user::UserId;
+use sqlx::{AssertSqlSafe, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::directory::PgUserDirectory;
+use crate::error::{corrupt, db_error};
+use crate::schema::Schema;
+
+/// The first key of the two-key advisory lock taken per user while issuing
+/// (`pg_advisory_xact_lock(ISSUE_LOCK_CLASS, hashtext(user_id))`). The
+/// two-key lock space does not overlap the one-key space sqlx's migrator
+/// uses; hosts using two-key advisory locks themselves should avoid this value.
+pub const ISSUE_LOCK_CLASS: i32 = 0x1A2E_5E70;
+
+/// The SQL of every statement, with schema-qualified table names, built once
+/// per schema.
+#[derive(Debug)]
+struct Statements {
+    lock_user: Arc<str>,
+    issue_counts: Arc<str>,
+    insert: Arc<str>,
+    supersede: Arc<str>,
+    find_by_token: Arc<str>,
+    count_attempt: Arc<str>,
+    finish_complete: Arc<str>,
+    finish_other: Arc<str>,
+    complete_for_user: Arc<str>,
+    purge: Arc<str>,
+}
+
+impl Statements {
+    fn new(schema: &Schema) -> Self {
+        let t = schema.table("reset_requests");
+        let sql = |text: String| -> Arc<str> { text.into() };
+        Self {
+            lock_user: sql("SELECT pg_advisory_xact_lock($1, hashtext($2))".to_owned()),
+            issue_counts: sql(format!(
+                "SELECT max(created_at) AS latest, count(*) FILTER (WHERE created_at > $2) AS recent \
+                 FROM {t} WHERE user_id = $1 AND state <> 'revoked'"
+            )),
+            insert: sql(format!(
+                "INSERT INTO {t} (id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, \
+                 created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            )),
+            supersede: sql(format!(
+                "UPDATE {t} AS older SET state = 'superseded' FROM {t} AS newer \
+                 WHERE newer.id = $1 AND older.user_id = newer.user_id AND older.seq < newer.seq \
+                 AND older.state = 'issued' RETURNING older.id, older.seq"
+            )),
+            find_by_token: sql(format!(
+                "SELECT id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, \
+                 expires_at FROM {t} WHERE token_digest = $1"
+            )),
+            count_attempt: sql(format!(
+                "UPDATE {t} SET attempts = attempts + 1 \
+                 WHERE id = $1 AND state = 'issued' AND expires_at > $2 AND attempts < $3 RETURNING attempts"
+            )),
+            finish_complete: sql(format!(
+                "UPDATE {t} SET state = 'completed' WHERE id = $1 AND state = 'issued' AND expires_at > $2"
+            )),
+            finish_other: sql(format!("UPDATE {t} SET state = $2 WHERE id = $1 AND state = 'issued'")),
+            complete_for_user: sql(format!(
+                "UPDATE {t} SET state = 'completed' \
+                 WHERE id = $1 AND user_id = $2 AND state = 'issued' AND expires_at > $3"
+            )),
+            purge: sql(format!(
+                "DELETE FROM {t} WHERE expires_at < $1 OR (state <> 'issued' AND created_at < $1)"
+            )),
+        }
+    }
+}
+
+/// The reset store on PostgreSQL. Cheap to clone (a pool handle and shared SQL).
+///
+/// Every method is atomic in the database itself, so any number of app
+/// instances may share one database:
+///
+/// - [`issue`](ResetStore::issue) takes a per-user transaction-scoped
+///   advisory lock, counts the user's requests (cooldown and 24-hour cap,
+///   revoked requests excluded) and inserts, in one transaction;
+/// - [`count_attempt`](ResetStore::count_attempt) is a single conditional
+///   `UPDATE … SET attempts = attempts + 1 … RETURNING attempts`;
+/// - [`finish`](ResetStore::finish) is a single `UPDATE … WHERE state = 'issued'`
+///   (and `expires_at > now` to complete);
+/// - [`supersede_older`](ResetStore::supersede_older) is a single `UPDATE …
+///   RETURNING` ordered by an identity column (the store's issue order);
+/// - with [`PgStore::with_users`], [`complete_with_password`](ResetStore::complete_with_password)
+///   completes the request and writes the hash in one transaction.
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+    schema: Schema,
+    sql: Arc<Statements>,
+    set_password: Option<Arc<str>>,
+}
+
+impl PgStore {
+    /// A store on `pool` using the tables in the default schema
+    /// ([`Schema::DEFAULT_NAME`]). Run [`crate::migrate`] first.
+    pub fn new(pool: PgPool) -> Self {
+        let schema = Schema::default();
+        Self { pool, sql: Arc::new(Statements::new(&schema)), schema, set_password: None }
+    }
+
+    /// Uses the tables in `schema` instead. Call before [`PgStore::with_users`].
+    pub fn with_schema(mut self, schema: Schema) -> Self {
+        self.sql = Arc::new(Statements::new(&schema));
+        self.schema = schema;
+        self
+    }
+
+    /// Declares that `directory`'s users table is in this store's database,
+    /// so that completing a request and saving the new password hash commit
+    /// in one transaction (see [`ResetStore::complete_with_password`]). The
+    /// store's own pool runs that transaction; `directory` only names the table.
+    pub fn with_users(mut self, directory: &PgUserDirectory) -> Self {
+        let users = directory.schema().table("users");
+        self.set_password = Some(format!("UPDATE {users} SET password_hash = $2 WHERE id = $1").into());
+        self
+    }
+
+    /// The schema holding the tables.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Deletes requests that are of no more use and older than `retention`:
+    /// those that expired more than `retention` ago, and finished ones
+    /// (completed, locked, superseded, revoked) created more than `retention`
+    /// ago. Live requests are never deleted. Hosts call this periodically
+    /// (say hourly, with a retention of 30 days); it is
+    /// [`ResetStore::purge`] with `before = now - retention`.
+    pub async fn purge_older_than(&self, retention: Duration) -> Result<u64, StoreError> {
+        let before = time::Duration::try_from(retention)
+            .ok()
+            .and_then(|retention| OffsetDateTime::now_utc().checked_sub(retention));
+        match before {
+            Some(before) => self.purge(before).await,
+            // A retention reaching before the earliest representable time keeps everything.
+            None => Ok(0),
+        }
+    }
+}
+
+fn query(sql: &Arc<str>) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(AssertSqlSafe(Arc::clone(sql)))
+}
+
+fn attempts_to_u32(attempts: i32) -> Result<u32, StoreError> {
+    u32::try_from(attempts).map_err(|_| corrupt(format!("negative attempt count {attempts}")))
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: Uuid,
+    user_id: String,
+    issued_by: String,
+    purpose: String,
+    token_digest: Vec<u8>,
+    code_digest: Vec<u8>,
+    state: String,
+    attempts: i32,
+    created_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+}
+
+impl TryFrom<RequestRow> for ResetRequest {
+    type Error = StoreError;
+
+    fn try_from(row: RequestRow) -> Result<Self, StoreError> {
+        let digest = |bytes: &[u8], what: &str| {
+            <[u8; 32]>::try_from(bytes).map_err(|_| corrupt(format!("{what} of {} bytes", bytes.len())))
+        };
+        Ok(ResetRequest {
+            id: RequestId::from_uuid(row.id),
+            user: UserId::new(row.user_id),
+            issued_by: UserId::new(row.issued_by),
+            purpose: Purpose::from_name(&row.purpose)
+                .ok_or_else(|| corrupt(format!("unknown purpose {:?}", row.purpose)))?,
+            token_digest: TokenDigest(digest(&row.token_digest, "token digest")?),
+            code_digest: CodeDigest(digest(&row.code_digest, "code digest")?),
+            state: row.state.parse::<RequestState>().map_err(corrupt)?,
+            attempts: attempts_to_u32(row.attempts)?,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+        })
+    }
+}
+
+#[async_trait]
+impl ResetStore for PgStore {
+    async fn issue(&self, request: &ResetRequest, limits: IssueLimits) -> Result<IssueOutcome, StoreError> {
+        let attempts = i32::try_from(request.attempts)
+            .map_err(|_| StoreError::new("a new reset request cannot have that many attempts"))?;
+        let day_start = request
+            .created_at
+            .checked_sub(time::Duration::DAY)
+            .ok_or_else(|| StoreError::new("the reset request's creation time is out of range"))?;
+        let mut tx = self.pool.begin().await.map_err(db_error("start the issue transaction"))?;
+        // Serialises issuing for this user across connections and app
+        // instances until the transaction ends; other users are not held up.
+        query(&self.sql.lock_user)
+            .bind(ISSUE_LOCK_CLASS)
+            .bind(request.user.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("lock the user for issuing"))?;
+        let (latest, recent): (Option<OffsetDateTime>, i64) =
+            sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.issue_counts)))
+                .bind(request.user.as_str())
+                .bind(day_start)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error("count the user's recent reset requests"))?;
+        let until = match latest {
+            Some(latest) => Some(
+                time::Duration::try_from(limits.cooldown)
+                    .ok()
+                    .and_then(|cooldown| latest.checked_add(cooldown))
+                    .ok_or_else(|| StoreError::new("the resend cooldown is too long to apply"))?,
+            ),
+            None => None,
+        };
+        let refusal = match until {
+            Some(until) if until > request.created_at => Some(IssueOutcome::CoolingDown { until }),
+            _ if recent >= i64::from(limits.max_per_day) => Some(IssueOutcome::DailyLimitReached),
+            _ => None,
+        };
+        if let Some(refusal) = refusal {
+            // Ends the transaction now, releasing the user's lock.
+            tx.rollback().await.map_err(db_error("end the issue transaction"))?;
+            return Ok(refusal);
+        }
+        query(&self.sql.insert)
+            .bind(*request.id.as_uuid())
+            .bind(request.user.as_str())
+            .bind(request.issued_by.as_str())
+            .bind(request.purpose.as_str())
+            .bind(&request.token_digest.as_bytes()[..])
+            .bind(&request.code_digest.as_bytes()[..])
+            .bind(request.state.as_str())
+            .bind(attempts)
+            .bind(request.created_at)
+            .bind(request.expires_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("store the reset request"))?;
+        tx.commit().await.map_err(db_error("commit the reset request"))?;
+        Ok(IssueOutcome::Issued)
+    }
+
+    async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError> {
+        let mut rows: Vec<(Uuid, i64)> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.supersede)))
+            .bind(*id.as_uuid())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("supersede older reset requests"))?;
+        rows.sort_unstable_by_key(|(_, seq)| *seq);
+        Ok(rows.into_iter().map(|(id, _)| RequestId::from_uuid(id)).collect())
+    }
+
+    async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError> {
+        let row: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.find_by_token)))
+            .bind(&digest.as_bytes()[..])
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error("look up the reset request"))?;
+        row.map(ResetRequest::try_from).transpose()
+    }
+
+    async fn count_attempt(
+        &self,
+        id: RequestId,
+        max_attempts: u32,
+        now: OffsetDateTime,
+    ) -> Result<Option<u32>, StoreError> {
+        let counted: Option<i32> = sqlx::query_scalar(AssertSqlSafe(Arc::clone(&self.sql.count_attempt)))
+            .bind(*id.as_uuid())
+            .bind(now)
+            .bind(i64::from(max_attempts))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error("count a code attempt"))?;
+        counted.map(attempts_to_u32).transpose()
+    }
+
+    async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let done = match finish {
+            Finish::Complete => query(&self.sql.finish_complete).bind(*id.as_uuid()).bind(now),
+            Finish::Lock | Finish::Revoke => {
+                query(&self.sql.finish_other).bind(*id.as_uuid()).bind(finish.target().as_str())
+            }
+        }
+        .execute(&self.pool)
+        .await
+        .map_err(db_error("finish the reset request"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn complete_with_password(
+        &self,
+        id: RequestId,
+        user: &UserId,
+        hash: &PasswordHash,
+        now: OffsetDateTime,
+    ) -> Result<Option<bool>, StoreError> {
+        let Some(set_password) = &self.set_password else {
+            return Ok(None);
+        };
+        let mut tx = self.pool.begin().await.map_err(db_error("start the completion transaction"))?;
+        let completed = query(&self.sql.complete_for_user)
+            .bind(*id.as_uuid())
+            .bind(user.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("complete the reset request"))?;
+        if completed.rows_affected() != 1 {
+            // Nothing changed: dropping the transaction rolls it back.
+            return Ok(Some(false));
+        }
+        let saved = query(set_password)
+            .bind(user.as_str())
+            .bind(hash.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("save the new password hash"))?;
+        if saved.rows_affected() != 1 {
+            tx.rollback().await.map_err(db_error("roll back the completion"))?;
+            return Err(StoreError::new(format!(
+                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
+            )));
+        }
+        tx.commit().await.map_err(db_error("commit the completion and the new password hash"))?;
+        Ok(Some(true))
+    }
+
+    async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let done = query(&self.sql.purge)
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error("purge old reset requests"))?;
+        Ok(done.rows_affected())
+    }
+}

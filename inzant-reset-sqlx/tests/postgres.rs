@@ -1,0 +1,371 @@
+//! The user directory, audit sink, one-transaction completion, faults (a
+//! backend killed mid-transaction, missing tables) and the whole reset flow
+//! through the core's service, on a real PostgreSQL server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{current, fresh_user_id, hash_of, instance, issued, pool, saved_user, schema};
+use inzant_reset_core::audit::{AuditEvent, AuditKind};
+use inzant_reset_core::conformance::T0;
+use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_core::memory::MemoryOutbox;
+use inzant_reset_core::ports::{AuditSink, Finish, ResetStore, UserDirectory};
+use inzant_reset_core::prelude::*;
+use inzant_reset_core::request::Purpose;
+use inzant_reset_core::state::RequestState;
+use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[tokio::test]
+async fn users_are_saved_found_and_keep_their_hash_across_upserts() {
+    let (_, users) = instance(4).await;
+    let mut user = saved_user(&users, UserType::Device).await;
+    assert_eq!(users.find(&user.id).await.unwrap(), Some(user.clone()));
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), None);
+
+    let hash = hash_of("Velvet#Harb7");
+    users.set_password_hash(&user.id, &hash).await.unwrap();
+    user.display_name = "Pat Renamed".to_owned();
+    user.email_to = None;
+    users.upsert_user(&user).await.unwrap();
+    let found = users.find(&user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (found.display_name.as_str(), found.email_to.clone(), found.has_password),
+        ("Pat Renamed", None, true)
+    );
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash));
+
+    let by_name = users.find_by_username(&user.username.to_uppercase()).await.unwrap();
+    assert_eq!(by_name.map(|u| u.id), Some(user.id.clone()));
+    assert!(users.users().await.unwrap().iter().any(|u| u.id == user.id));
+    assert_eq!(users.find(&fresh_user_id()).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn directory_errors_are_clear_and_never_panic() {
+    let (_, users) = instance(4).await;
+    let error = users.set_password_hash(&fresh_user_id(), &hash_of("Velvet#Harb7")).await.unwrap_err();
+    assert!(error.to_string().contains("no user with id"), "{error}");
+
+    let user = saved_user(&users, UserType::Web).await;
+    let mut twin = saved_user(&users, UserType::Web).await;
+    twin.username = user.username.to_uppercase();
+    let error = users.upsert_user(&twin).await.unwrap_err();
+    assert!(error.to_string().contains("already exists"), "{error}");
+}
+
+#[tokio::test]
+async fn audit_events_are_recorded_and_read_back() {
+    let pool = pool(4).await;
+    let audit = PgAudit::new(pool).with_schema(schema());
+    let request = RequestId::generate(&OsRandom).unwrap();
+    let user = fresh_user_id();
+    let admin = fresh_user_id();
+    let kinds = [
+        AuditKind::Issued { purpose: Purpose::Create },
+        AuditKind::Superseded { count: 2 },
+        AuditKind::WrongCode { attempts_left: 4 },
+        AuditKind::Locked,
+        AuditKind::MailFailed,
+        AuditKind::Completed,
+        AuditKind::PasswordNotSaved,
+        AuditKind::HookFailed,
+        AuditKind::NoticeFailed,
+    ];
+    let events: Vec<AuditEvent> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| AuditEvent {
+            at: T0 + Duration::from_secs(i as u64),
+            kind: *kind,
+            request,
+            user: user.clone(),
+            actor: (i == 0).then(|| admin.clone()),
+        })
+        .collect();
+    for event in &events {
+        audit.record(event).await.unwrap();
+    }
+    assert_eq!(audit.events_for_request(request).await.unwrap(), events);
+}
+
+#[tokio::test]
+async fn completion_with_password_writes_the_hash_and_completes_together() {
+    let (store, users) = instance(4).await;
+    let user = saved_user(&users, UserType::Web).await;
+    let request = issued(&store, &user.id, T0).await;
+    let hash = hash_of("Velvet#Harb7");
+
+    assert_eq!(
+        store.complete_with_password(request.id, &user.id, &hash, T0 + MINUTE).await.unwrap(),
+        Some(true)
+    );
+    assert_eq!(current(&store, &request).await.state, RequestState::Completed);
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash.clone()));
+
+    // A second completion changes nothing, not even the hash.
+    let other = hash_of("Other#Pass9");
+    assert_eq!(
+        store.complete_with_password(request.id, &user.id, &other, T0 + MINUTE).await.unwrap(),
+        Some(false)
+    );
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash));
+}
+
+#[tokio::test]
+async fn completion_with_password_writes_nothing_when_the_request_is_not_live() {
+    let (store, users) = instance(4).await;
+    let user = saved_user(&users, UserType::Web).await;
+    let hash = hash_of("Velvet#Harb7");
+
+    let expired = issued(&store, &user.id, T0).await;
+    let at_expiry = expired.expires_at;
+    assert_eq!(
+        store.complete_with_password(expired.id, &user.id, &hash, at_expiry).await.unwrap(),
+        Some(false)
+    );
+    assert_eq!(current(&store, &expired).await.state, RequestState::Issued);
+
+    let locked = issued(&store, &user.id, T0).await;
+    assert!(store.finish(locked.id, Finish::Lock, T0).await.unwrap());
+    let revoked = issued(&store, &user.id, T0).await;
+    assert!(store.finish(revoked.id, Finish::Revoke, T0).await.unwrap());
+    let superseded = issued(&store, &user.id, T0).await;
+    let newest = issued(&store, &user.id, T0).await;
+    assert!(store.supersede_older(newest.id).await.unwrap().contains(&superseded.id));
+    for dead in [&locked, &revoked, &superseded] {
+        assert_eq!(store.complete_with_password(dead.id, &user.id, &hash, T0).await.unwrap(), Some(false));
+    }
+
+    // Someone else's request never sets this user's password.
+    let stranger = saved_user(&users, UserType::Web).await;
+    assert_eq!(store.complete_with_password(newest.id, &stranger.id, &hash, T0).await.unwrap(), Some(false));
+    assert_eq!(current(&store, &newest).await.state, RequestState::Issued);
+
+    // A request for a user missing from the table: an error, and the request stays usable.
+    let ghost = fresh_user_id();
+    let orphan = issued(&store, &ghost, T0).await;
+    let error = store.complete_with_password(orphan.id, &ghost, &hash, T0).await.unwrap_err();
+    assert!(error.to_string().contains("left unchanged"), "{error}");
+    assert_eq!(current(&store, &orphan).await.state, RequestState::Issued);
+
+    for nobody in [&user, &stranger] {
+        assert_eq!(users.password_hash(&nobody.id).await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn a_store_without_the_users_table_leaves_completion_to_the_service() {
+    let (store, users) = instance(4).await;
+    let plain = PgStore::new(store.pool().clone()).with_schema(schema());
+    let user = saved_user(&users, UserType::Web).await;
+    let request = issued(&plain, &user.id, T0).await;
+    assert_eq!(
+        plain.complete_with_password(request.id, &user.id, &hash_of("Velvet#Harb7"), T0).await.unwrap(),
+        None
+    );
+    assert_eq!(current(&plain, &request).await.state, RequestState::Issued);
+}
+
+async fn backend_waiting_on_a_lock(pool: &sqlx::PgPool, blocker: i32) -> i32 {
+    // Polls until the completion's backend is queued behind `blocker`. Bounded
+    // only as a safety net against hanging; nothing is asserted about time.
+    for _ in 0..6000 {
+        let waiting: Option<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) LIMIT 1",
+        )
+        .bind(blocker)
+        .fetch_optional(pool)
+        .await
+        .unwrap();
+        if let Some(pid) = waiting {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the completion never waited on the users row");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_killed_mid_completion_leaves_no_half_state() {
+    let (store, users) = instance(4).await;
+    let user = saved_user(&users, UserType::Web).await;
+    let request = issued(&store, &user.id, T0).await;
+    let observer = pool(2).await;
+
+    // Another session holds the user's row, so the completion transaction
+    // marks the request completed and then waits to write the hash...
+    let mut blocker = observer.begin().await.unwrap();
+    let blocker_pid: i32 =
+        sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *blocker).await.unwrap();
+    sqlx::query("SELECT 1 FROM inzant_reset_test.users WHERE id = $1 FOR UPDATE")
+        .bind(user.id.as_str())
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let completing = {
+        let (store, user) = (store.clone(), user.id.clone());
+        let hash = hash_of("Velvet#Harb7");
+        tokio::spawn(async move { store.complete_with_password(request.id, &user, &hash, T0 + MINUTE).await })
+    };
+    let victim = backend_waiting_on_a_lock(&observer, blocker_pid).await;
+
+    // ...when its connection is killed.
+    let killed: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+        .bind(victim)
+        .fetch_one(&observer)
+        .await
+        .unwrap();
+    assert!(killed);
+    blocker.rollback().await.unwrap();
+
+    let outcome = completing.await.expect("no panic");
+    let error = outcome.expect_err("the killed completion reports a store error");
+    assert!(error.to_string().starts_with("PostgreSQL: could not"), "{error}");
+    assert_eq!(current(&store, &request).await.state, RequestState::Issued, "not completed without the hash");
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), None, "no hash without the completion");
+
+    // The request is still usable, by this pool or another.
+    let hash = hash_of("Velvet#Harb7");
+    assert_eq!(
+        store.complete_with_password(request.id, &user.id, &hash, T0 + MINUTE).await.unwrap(),
+        Some(true)
+    );
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash));
+}
+
+#[tokio::test]
+async fn a_transaction_killed_after_the_completion_update_rolls_back() {
+    let (store, users) = instance(4).await;
+    let user = saved_user(&users, UserType::Web).await;
+    let request = issued(&store, &user.id, T0).await;
+    let observer = pool(2).await;
+
+    let mut tx = store.pool().begin().await.unwrap();
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
+    let changed = sqlx::query(
+        "UPDATE inzant_reset_test.reset_requests SET state = 'completed' WHERE id = $1 AND state = 'issued'",
+    )
+    .bind(*request.id.as_uuid())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    let killed: bool =
+        sqlx::query_scalar("SELECT pg_terminate_backend($1)").bind(pid).fetch_one(&observer).await.unwrap();
+    assert!(killed);
+    assert!(tx.commit().await.is_err(), "a killed transaction cannot commit");
+
+    assert_eq!(current(&store, &request).await.state, RequestState::Issued);
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn database_errors_become_store_errors_with_a_clear_message() {
+    let (store, users) = instance(4).await;
+    let nowhere = Schema::new("inzant_reset_never_migrated").unwrap();
+    let unmigrated = PgStore::new(store.pool().clone()).with_schema(nowhere.clone());
+    let request = inzant_reset_core::conformance::new_request(&fresh_user_id(), T0);
+    let error = unmigrated.find_by_token(&request.token_digest).await.unwrap_err();
+    assert!(error.to_string().contains("run inzant_reset_sqlx::migrate first"), "{error}");
+    let directory = PgUserDirectory::new(store.pool().clone()).with_schema(nowhere);
+    assert!(directory.find(&fresh_user_id()).await.is_err());
+
+    // Issuing the same request twice is refused by the unique keys.
+    let twice = issued(&store, &fresh_user_id(), T0).await;
+    let error = store.issue(&twice, common::NO_LIMITS).await.unwrap_err();
+    assert!(error.to_string().contains("already exists"), "{error}");
+
+    // Absurd limits are refused with an error, not a panic.
+    let limits = inzant_reset_core::ports::IssueLimits { cooldown: Duration::MAX, max_per_day: 10 };
+    let user = fresh_user_id();
+    let first = inzant_reset_core::conformance::new_request(&user, T0);
+    assert_eq!(store.issue(&first, limits).await.unwrap(), inzant_reset_core::ports::IssueOutcome::Issued);
+    let second = inzant_reset_core::conformance::new_request(&user, T0 + MINUTE);
+    let error = store.issue(&second, limits).await.unwrap_err();
+    assert!(error.to_string().contains("cooldown is too long"), "{error}");
+    assert!(store.purge_older_than(Duration::MAX).await.is_ok());
+
+    // A closed pool.
+    store.pool().close().await;
+    let error = store.count_attempt(twice.id, 5, T0).await.unwrap_err();
+    assert!(error.to_string().contains("PostgreSQL: could not count a code attempt"), "{error}");
+    assert!(users.find(&fresh_user_id()).await.is_err());
+}
+
+#[tokio::test]
+async fn purge_older_than_keeps_live_and_recent_requests() {
+    let schema = Schema::new("inzant_reset_purge_test").unwrap();
+    let pool = common::pool_in(&schema, 4).await;
+    let store = PgStore::new(pool).with_schema(schema);
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let user = fresh_user_id();
+    let year_ago = now - Duration::from_secs(365 * 24 * 3600);
+    let old = issued(&store, &user, year_ago).await;
+    let live = issued(&store, &user, now).await;
+    let finished = issued(&store, &user, now).await;
+    assert!(store.finish(finished.id, Finish::Revoke, now).await.unwrap());
+
+    assert!(store.purge_older_than(Duration::from_secs(30 * 24 * 3600)).await.unwrap() >= 1);
+    assert_eq!(store.find_by_token(&old.token_digest).await.unwrap(), None);
+    assert_eq!(current(&store, &live).await.state, RequestState::Issued);
+    assert_eq!(current(&store, &finished).await.state, RequestState::Revoked);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_reset_flow_runs_on_postgres() {
+    let (store, users) = instance(8).await;
+    let admin = saved_user(&users, UserType::Admin).await;
+    let user = saved_user(&users, UserType::Device).await;
+    let audit = PgAudit::new(store.pool().clone()).with_schema(schema());
+    let outbox = Arc::new(MemoryOutbox::new());
+    let service = ResetService::builder(
+        Arc::new(store.clone()),
+        Arc::new(users.clone()),
+        outbox.clone(),
+        CodeKeys::generate(&OsRandom).unwrap(),
+        ResetConfig::new("https://sales.inzant.example/password-reset/"),
+    )
+    .audit(Arc::new(audit.clone()))
+    .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+    .build()
+    .unwrap();
+
+    let first = service.trigger(&admin.id, &user.id, Purpose::Create).await.unwrap();
+    assert_eq!(first.sent_to, user.username);
+    assert!(matches!(
+        service.trigger(&admin.id, &user.id, Purpose::Create).await,
+        Err(ResetError::Cooldown { .. })
+    ));
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let form = |code: &str| SubmitForm {
+        code: SecretString::from(code.to_owned()),
+        new_password: SecretString::from("Quokka#Harbour7-Velvet"),
+        confirm_password: SecretString::from("Quokka#Harbour7-Velvet"),
+    };
+    assert!(matches!(
+        service.submit(&token, &form(wrong)).await,
+        Err(ResetError::IncorrectCode { attempts_left: 4 })
+    ));
+    let outcome = service.submit(&token, &form(&code)).await.unwrap();
+    assert_eq!(outcome.user, user.id);
+    assert!(matches!(service.submit(&token, &form(&code)).await, Err(ResetError::AlreadyUsed)));
+
+    let stored = users.password_hash(&user.id).await.unwrap().unwrap();
+    assert!(
+        inzant_reset_core::verify(&SecretString::from("Quokka#Harbour7-Velvet"), stored.as_str()).unwrap()
+    );
+    let kinds: Vec<&str> =
+        audit.events_for_request(first.request).await.unwrap().iter().map(|e| e.kind.as_str()).collect();
+    assert!(kinds.starts_with(&["issued"]), "{kinds:?}");
+    assert!(kinds.contains(&"wrong_code") && kinds.contains(&"completed"), "{kinds:?}");
+}
