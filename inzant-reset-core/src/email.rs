@@ -117,7 +117,7 @@ pub fn reset_email(
             "create your password",
         ),
     };
-    let expiry = format_expiry(expires_at);
+    let expiry = format_utc(expires_at);
     let contact = &settings.contact;
     let greeting = format!("Hello {},", user.display_name);
     let link = link.expose_secret();
@@ -172,7 +172,7 @@ pub fn password_changed_email(settings: &EmailSettings, user: &User, changed_at:
     let product = &settings.product_name;
     let username = &user.username;
     let subject = format!("Your {product} password was changed ({username})");
-    let when = format_expiry(changed_at);
+    let when = format_utc(changed_at);
     let body = format!(
         "The password of your {product} account, {username}, was changed on {when} using a reset email."
     );
@@ -223,8 +223,8 @@ fn html_page(title: &str, content: &str) -> String {
     )
 }
 
-/// "Friday 27 November 2026, 17:01 UTC".
-fn format_expiry(at: OffsetDateTime) -> String {
+/// A time as the emails and pages show it: "Friday 27 November 2026, 17:01 UTC".
+pub fn format_utc(at: OffsetDateTime) -> String {
     let format =
         format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
     let utc = at.to_offset(time::UtcOffset::UTC);

@@ -1,0 +1,229 @@
+//! The user's side: the reset page, submit, the strength meter and the
+//! device users' confirmation page.
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use inzant_reset_core::error::ResetError;
+use inzant_reset_core::policy::{Rule, StrengthReport};
+use inzant_reset_core::secret::LinkToken;
+use inzant_reset_core::service::{Destination, SubmitForm};
+use maud::Markup;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::ResetWeb;
+use crate::form::{Fields, FormError, content_type_is, is_form};
+use crate::pages::{self, FormView};
+
+const SUBMIT_FIELDS: &[&str] = &["code", "new_password", "confirm_password"];
+
+fn page(status: StatusCode, markup: Markup) -> Response {
+    (status, Html(markup.into_string())).into_response()
+}
+
+/// The status for a refusal of the reset flow.
+fn status_of(error: &ResetError) -> StatusCode {
+    match error {
+        ResetError::UnknownLink => StatusCode::NOT_FOUND,
+        error if error.is_service_failure() => StatusCode::SERVICE_UNAVAILABLE,
+        error if error.is_dead_link() => StatusCode::GONE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn refusal_page(error: &ResetError) -> Response {
+    let markup = if error.is_service_failure() { pages::unavailable(error) } else { pages::dead_link(error) };
+    page(status_of(error), markup)
+}
+
+/// GET: the form for a live link, or a page saying why the link is dead.
+/// Reads only, so mail scanners that fetch links change nothing.
+pub(crate) async fn show(State(web): State<ResetWeb>, Path(token): Path<String>) -> Response {
+    form_again(&web, &token, StatusCode::OK, None, Vec::new(), String::new()).await
+}
+
+/// Renders the form for `token` with `message`, or the dead-link page.
+async fn form_again(
+    web: &ResetWeb,
+    token: &str,
+    status: StatusCode,
+    message: Option<String>,
+    unmet: Vec<Rule>,
+    code: String,
+) -> Response {
+    let service = &web.inner.service;
+    match service.open(token).await {
+        Ok(opened) => {
+            let view = FormView { opened: &opened, policy: service.policy(), message, unmet, code };
+            page(status, pages::reset_form(&view))
+        }
+        Err(error) => refusal_page(&error),
+    }
+}
+
+/// POST: the code and the new password twice.
+pub(crate) async fn submit(
+    State(web): State<ResetWeb>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            // Only a password far over the maximum makes a form this big.
+            let too_long = ResetError::TooLong { max: web.inner.service.policy().max_length };
+            let message = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_long.to_string()
+            } else {
+                rejection.body_text()
+            };
+            return form_again(&web, &token, rejection.status(), Some(message), Vec::new(), String::new())
+                .await;
+        }
+    };
+    let mut fields = match Fields::parse(&headers, &body, SUBMIT_FIELDS) {
+        Ok(fields) => fields,
+        Err(FormError::Empty) => Fields::default(),
+        Err(error) => return page(error.status(), pages::bad_request(error.message())),
+    };
+    let code = fields.take("code").unwrap_or_default();
+    let form = SubmitForm {
+        code: SecretString::from(code.clone()),
+        new_password: SecretString::from(fields.take("new_password").unwrap_or_default()),
+        confirm_password: SecretString::from(fields.take("confirm_password").unwrap_or_default()),
+    };
+    match web.inner.service.submit(&token, &form).await {
+        Ok(outcome) => match outcome.destination {
+            Destination::LoginPage => see_other(&login_done(&web.inner.settings.login_url)),
+            // Relative to /password-reset/{token}, so it works under any prefix.
+            Destination::DeviceApps => see_other("complete"),
+        },
+        Err(error) if error.is_dead_link() || error.is_service_failure() => refusal_page(&error),
+        Err(error) => {
+            let unmet = match &error {
+                ResetError::TooWeak(report) => report.unmet().to_vec(),
+                _ => Vec::new(),
+            };
+            // A code that is not six digits is not kept: it is what was wrong.
+            let kept = if matches!(error, ResetError::InvalidCode) { String::new() } else { code };
+            form_again(&web, &token, status_of(&error), Some(error.to_string()), unmet, kept).await
+        }
+    }
+}
+
+fn login_done(login_url: &str) -> String {
+    let joiner = if login_url.contains('?') { '&' } else { '?' };
+    format!("{login_url}{joiner}reset=done")
+}
+
+fn see_other(location: &str) -> Response {
+    // A login URL with control characters cannot be a header; send the user
+    // to the site's root rather than fail after their password was saved.
+    let location = HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response()
+}
+
+#[derive(Deserialize)]
+struct StrengthInput {
+    password: String,
+}
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// The JSON the meter reads.
+pub(crate) fn report_json(report: &StrengthReport) -> serde_json::Value {
+    let level = report.level();
+    json!({
+        "level": level.as_str(),
+        "label": level.label(),
+        "class": level.css_class(),
+        "acceptable": report.is_acceptable(),
+        "score": report.score(),
+        "unmet": report.unmet().iter().map(|rule| rule.as_str()).collect::<Vec<_>>(),
+        "warning": report.warning(),
+        "suggestions": report.suggestions(),
+    })
+}
+
+/// POST: rates a password for this link's user, as the user types.
+pub(crate) async fn strength(
+    State(web): State<ResetWeb>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let message = match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    ResetError::TooLong { max: web.inner.service.policy().max_length }.to_string()
+                }
+                _ => rejection.body_text(),
+            };
+            return json_error(rejection.status(), &message);
+        }
+    };
+    let password = if content_type_is(&headers, "application/json") {
+        match serde_json::from_slice::<StrengthInput>(&body) {
+            Ok(input) => input.password,
+            Err(_) => return json_error(StatusCode::BAD_REQUEST, "Send JSON like {\"password\": \"…\"}."),
+        }
+    } else if is_form(&headers) {
+        match Fields::parse(&headers, &body, &["password"]) {
+            Ok(mut fields) => fields.take("password").unwrap_or_default(),
+            Err(FormError::Empty) => String::new(),
+            Err(error) => return json_error(error.status(), error.message()),
+        }
+    } else {
+        return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON or a form with a password field.");
+    };
+    let password = SecretString::from(password);
+
+    let Some(link) = LinkToken::parse(&token) else {
+        return json_error(StatusCode::NOT_FOUND, &ResetError::UnknownLink.to_string());
+    };
+    let inner = &web.inner;
+    if !inner.limiter.allow(*link.digest().as_bytes(), Instant::now()) {
+        return json_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many strength checks for this link; wait a minute.",
+        );
+    }
+    let policy = inner.service.policy();
+    if policy.is_too_long(password.expose_secret()) {
+        let mut body = report_json(&policy.evaluate(password.expose_secret(), &[]));
+        body["error"] = json!(ResetError::TooLong { max: policy.max_length }.to_string());
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    }
+    let opened = match inner.service.open(&token).await {
+        Ok(opened) => opened,
+        Err(error) => return json_error(status_of(&error), &error.to_string()),
+    };
+    let Ok(_permit) = inner.strength_permits.acquire().await else {
+        return json_error(StatusCode::SERVICE_UNAVAILABLE, "The strength meter is unavailable.");
+    };
+    let service = inner.service.clone();
+    let evaluated =
+        tokio::task::spawn_blocking(move || service.evaluate(&opened, password.expose_secret())).await;
+    match evaluated {
+        Ok(report) => Json(report_json(&report)).into_response(),
+        Err(_) => json_error(StatusCode::SERVICE_UNAVAILABLE, "The strength meter is unavailable."),
+    }
+}
+
+/// GET: the device users' confirmation page.
+pub(crate) async fn complete_page() -> Response {
+    page(StatusCode::OK, pages::device_complete())
+}
