@@ -1,0 +1,165 @@
+//! A whole flow through the router, logged at TRACE: no log line, header or
+//! redirect ever carries the link token, the code or a password, and pages
+//! never show them — except the code the user just typed, which the form
+//! keeps after a mistake (SPEC §4) in its own input and nowhere else.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use axum::body::Body;
+use axum::http::request::Parts;
+use axum::http::{Request, header};
+use http_body_util::BodyExt;
+use inzant_reset_axum::{AdminGate, BlockingHasher, ResetWeb, WebSettings};
+use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::prelude::*;
+use tower::ServiceExt;
+
+const ORIGIN: &str = "https://sales.inzant.example";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Admin;
+
+#[async_trait]
+impl AdminGate for Admin {
+    async fn admin(&self, _request: &Parts) -> Option<UserId> {
+        Some(UserId::new("1"))
+    }
+}
+
+struct Seen {
+    headers: Vec<String>,
+    body: String,
+    typed_code: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_reaches_logs_headers_redirects_or_pages() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .without_time()
+            .finish(),
+    )
+    .unwrap();
+
+    let directory = Arc::new(MemoryDirectory::new());
+    for (id, username, user_type) in [
+        ("1", "admin@inzant.example", UserType::Admin),
+        ("2", "dana.device@inzant.example", UserType::Device),
+    ] {
+        directory.insert(User {
+            id: UserId::new(id),
+            username: username.into(),
+            display_name: "Dana".into(),
+            email_to: None,
+            user_type,
+            has_password: true,
+        });
+    }
+    let outbox = Arc::new(MemoryOutbox::new());
+    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2);
+    let service = ResetService::builder(
+        Arc::new(MemoryStore::new()),
+        directory,
+        outbox.clone(),
+        CodeKeys::new(vec![2; 32], vec![]).unwrap(),
+        ResetConfig::new(format!("{ORIGIN}/password-reset/")),
+    )
+    .hasher(Arc::new(hasher))
+    .build()
+    .unwrap();
+    let router =
+        ResetWeb::new(Arc::new(service), Arc::new(Admin), WebSettings::new(ORIGIN, "/login")).router();
+
+    let mut seen = Vec::new();
+    let mut send = async |request: Request<Body>, typed_code: Option<&str>| {
+        let response = router.clone().oneshot(request).await.unwrap();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+            .collect();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        seen.push(Seen {
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            typed_code: typed_code.map(str::to_owned),
+        });
+    };
+    let form = |path: &str, body: String| {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+
+    let trigger =
+        Request::post("/admin/users/2/reset-password").header(header::ORIGIN, ORIGIN).body(Body::empty());
+    send(trigger.unwrap(), None).await;
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    let path = format!("/password-reset/{token}");
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    let passwords = ["Velvet-Harbour-Lantern-42", "Weakling-pass", "Velvet-Harbour-Lantern-43"];
+
+    send(Request::get(&path).body(Body::empty()).unwrap(), None).await;
+    for typed in passwords {
+        let strength = Request::post(format!("{path}/strength"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "password": typed }).to_string()))
+            .unwrap();
+        send(strength, None).await;
+    }
+    let attempt = |code: &str, new: &str, confirm: &str| {
+        format!("code={code}&new_password={new}&confirm_password={confirm}")
+    };
+    send(form(&path, attempt(wrong, passwords[0], passwords[0])), Some(wrong)).await;
+    send(form(&path, attempt(&code, passwords[0], passwords[2])), Some(&code)).await;
+    send(form(&path, attempt(&code, "Qz7!tiny", "Qz7!tiny")), Some(&code)).await;
+    send(form(&path, attempt(&code, passwords[0], passwords[0])), Some(&code)).await;
+    send(Request::get(&path).body(Body::empty()).unwrap(), None).await;
+    send(Request::get("/password-reset/complete").body(Body::empty()).unwrap(), None).await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("password reset completed"), "the capture works");
+    let mut secrets = vec![token.as_str(), code.as_str(), "Qz7!tiny"];
+    secrets.extend(passwords);
+    for secret in &secrets {
+        assert!(!logs.contains(secret), "{secret} is in the logs");
+    }
+    for answer in &seen {
+        for line in &answer.headers {
+            for secret in &secrets {
+                assert!(!line.contains(secret), "{secret} in header {line}");
+            }
+        }
+        let mut body = answer.body.clone();
+        if let Some(typed) = &answer.typed_code {
+            body = body.replace(&format!(r#"value="{typed}""#), "");
+        }
+        for secret in &secrets {
+            assert!(!body.contains(secret), "{secret} in a page or JSON answer");
+        }
+    }
+    assert!(seen.iter().any(|a| a.headers.iter().any(|h| h == "location: complete")));
+}
