@@ -1,0 +1,55 @@
+#![no_main]
+//! Emails composed for any display name and address keep their shape: the
+//! link on a line of its own and the code as six digits in the text part,
+//! and nothing the user's name contains becomes markup in the HTML part.
+
+use inzant_reset_core::email::{EmailSettings, password_changed_email, reset_email};
+use inzant_reset_core::request::Purpose;
+use inzant_reset_core::secret::Code;
+use inzant_reset_core::user::{User, UserId, UserType};
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    display_name: String,
+    username: String,
+    product: String,
+    create: bool,
+    code: u32,
+    unix_time: u32,
+}
+
+const LINK: &str = "https://sales.inzant.example/password-reset/AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK";
+
+fuzz_target!(|input: Input| {
+    let user = User {
+        id: UserId::new("1"),
+        username: input.username,
+        display_name: input.display_name,
+        email_to: None,
+        user_type: UserType::Web,
+        has_password: true,
+    };
+    let settings = EmailSettings { product_name: input.product, ..EmailSettings::default() };
+    let Some(code) = Code::parse(&format!("{:06}", input.code % 1_000_000)) else { return };
+    let at = time::OffsetDateTime::from_unix_timestamp(i64::from(input.unix_time)).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let purpose = if input.create { Purpose::Create } else { Purpose::Reset };
+    let email = reset_email(&settings, &user, purpose, &SecretString::from(LINK), &code, at);
+    let text = email.text.expose_secret();
+    assert!(text.lines().any(|line| line == LINK));
+    assert!(text.lines().any(|line| line == code.expose()));
+    assert_eq!(email.to.address, user.username);
+    // Every name, address and product text is escaped: the HTML has exactly
+    // the markup it has for plain names.
+    let plain_user = User { username: "x".into(), display_name: "x".into(), ..user.clone() };
+    let plain_settings = EmailSettings { product_name: "x".into(), ..EmailSettings::default() };
+    let plain = reset_email(&plain_settings, &plain_user, purpose, &SecretString::from(LINK), &code, at);
+    let tags = |html: &str| html.matches('<').count();
+    assert_eq!(tags(email.html.expose_secret()), tags(plain.html.expose_secret()));
+    let notice = password_changed_email(&settings, &user, at);
+    let plain_notice = password_changed_email(&plain_settings, &plain_user, at);
+    assert_eq!(tags(notice.html.expose_secret()), tags(plain_notice.html.expose_secret()));
+    assert_eq!(notice.to.address, user.username);
+});
