@@ -1,70 +1,80 @@
-//! The Inzant password reset demo.
-//!
-//! Until the web adapter lands this binary exercises the core flow once, in
-//! memory, and prints what each step shows: the admin's receipt, the email
-//! written to the user's username, the strength meter and the outcome.
+//! `inzant-reset-demo`: serves the demo on `INZANT_LISTEN` (default
+//! `127.0.0.1:3000`). See the crate docs and the README for the settings.
 
-use std::sync::Arc;
+#![forbid(unsafe_code)]
 
-use inzant_reset_core::hash::{Argon2id, HashParams};
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
-use inzant_reset_core::prelude::*;
-use secrecy::ExposeSecret;
+use std::process::ExitCode;
+use std::time::Duration;
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let directory = Arc::new(MemoryDirectory::new());
-    let users = [
-        ("1", "admin@inzant.example", "Ada Admin", UserType::Admin),
-        ("2", "sam.web@inzant.example", "Sam Web", UserType::Web),
-        ("3", "dana.device@inzant.example", "Dana Device", UserType::Device),
-    ];
-    for (id, username, name, user_type) in users {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.to_owned(),
-            display_name: name.to_owned(),
-            email_to: Some(format!("{}@example.org", name.to_lowercase().replace(' ', "."))),
-            user_type,
-            has_password: true,
-        });
-    }
-    let outbox = Arc::new(MemoryOutbox::new());
-    let public_url =
-        std::env::var("INZANT_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".to_owned());
-    let service = ResetService::builder(
-        Arc::new(MemoryStore::new()),
-        directory.clone(),
-        outbox.clone(),
-        CodeKeys::generate(&OsRandom)?,
-        ResetConfig::new(format!("{}/password-reset/", public_url.trim_end_matches('/'))),
-    )
-    .hasher(Arc::new(Argon2id::new(HashParams::default())?))
-    .build()?;
+use inzant_reset_demo::{DemoConfig, DemoError, build_app};
+use tracing_subscriber::EnvFilter;
 
-    println!("Inzant password reset demo (core only; the web screens arrive with the web adapter).\n");
-    let receipt = service.trigger(&UserId::new("1"), &UserId::new("3"), Purpose::Reset).await?;
-    println!("Admin sees: reset email sent to {} (expires {}).\n", receipt.sent_to, receipt.expires_at);
-    let emails = outbox.emails();
-    if let Some(email) = emails.last() {
-        println!("To: {}\nSubject: {}\n\n{}", email.to, email.subject, email.text.expose_secret());
-    }
-    let (token, code) = outbox.last_link_and_code().ok_or("no reset email was written")?;
-    for typed in ["dana", "Dana2026", "Dana2026!", "Velvet-Harbour-Lantern-42"] {
-        let report = service.strength(&token, &typed.to_owned().into()).await?;
-        println!("Strength meter for {:<28} {}", format!("{typed:?}:"), report.level().label());
-    }
-    let form = SubmitForm {
-        code: code.into(),
-        new_password: "Velvet-Harbour-Lantern-42".to_owned().into(),
-        confirm_password: "Velvet-Harbour-Lantern-42".to_owned().into(),
+fn main() -> ExitCode {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let config = match DemoConfig::from_env() {
+        Ok(config) => config,
+        Err(error) => return fail(&error),
     };
-    let outcome = service.submit(&token, &form).await?;
-    match outcome.destination {
-        Destination::LoginPage => println!("\nSaved: redirect to the login page."),
-        Destination::DeviceApps => {
-            println!("\nSaved: use the new password in the Inzant Sales Plus or Inzant Tradeshow app.")
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return fail(&DemoError::Startup(format!("could not start the async runtime: {error}")));
         }
+    };
+    match runtime.block_on(run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error),
     }
+}
+
+fn fail(error: &DemoError) -> ExitCode {
+    eprintln!("inzant-reset-demo: {error}");
+    ExitCode::from(error.exit_code())
+}
+
+async fn run(config: DemoConfig) -> Result<(), DemoError> {
+    let listen = config.listen;
+    let demo = build_app(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|error| DemoError::Startup(format!("could not listen on {listen}: {error}")))?;
+    let _maintenance = demo.spawn_maintenance(Duration::from_secs(3600));
+    println!("{}", demo.banner());
+    tracing::info!(%listen, public_url = %demo.public_url, "listening");
+    axum::serve(listener, demo.router.clone())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|error| DemoError::Startup(format!("the server stopped: {error}")))?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
 }

@@ -1,0 +1,319 @@
+//! The demo's settings, read from the environment (SPEC §6).
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use inzant_reset_core::hash::HashParams;
+use inzant_reset_core::secret::MIN_KEY_BYTES;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use sqlx::postgres::PgConnectOptions;
+
+use crate::DemoError;
+
+/// The longest TTL or cooldown accepted (the core refuses more than 366 days).
+const MAX_SECONDS: u64 = 366 * 24 * 3600;
+
+/// Where the demo's emails go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailSetting {
+    /// Written as `.eml` files into this directory (the default, `./demo-mail`).
+    Directory(PathBuf),
+    /// Sent through the SMTP server at this URL (`SMTP_URL`); see
+    /// `inzant_reset_core::smtp::SmtpMailer` for the accepted forms.
+    Smtp(SmtpUrl),
+}
+
+/// An SMTP URL, which may carry credentials: `Debug` shows only its scheme and host.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(pub String);
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SmtpUrl({:?})", redact_url(&self.0))
+    }
+}
+
+/// A database URL, which may carry a password: `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(pub String);
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({:?})", redact_url(&self.0))
+    }
+}
+
+/// `scheme://host…` with any `user:password@` removed.
+pub(crate) fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+            format!("{scheme}://{rest}")
+        }
+        None => "(not a URL)".to_owned(),
+    }
+}
+
+/// Everything the demo can be configured with. [`DemoConfig::default`] gives
+/// the embedded defaults; [`DemoConfig::from_env`] reads the environment.
+#[derive(Debug)]
+pub struct DemoConfig {
+    /// Address to listen on (`INZANT_LISTEN`, default `127.0.0.1:3000`).
+    pub listen: SocketAddr,
+    /// Public base URL, an origin without a path (`INZANT_PUBLIC_URL`, default
+    /// `http://{listen}`): the base of emailed links and the origin admin
+    /// requests must come from.
+    pub public_url: String,
+    /// Where emails go (`INZANT_MAIL_DIR`, default `./demo-mail`, or `SMTP_URL`).
+    pub mail: MailSetting,
+    /// PostgreSQL instead of memory (`DATABASE_URL`).
+    pub database_url: Option<DatabaseUrl>,
+    /// The PostgreSQL schema for the demo's tables (default `inzant_reset`).
+    pub database_schema: String,
+    /// The HMAC key for codes (`INZANT_RESET_SECRET`); random when `None`.
+    pub reset_secret: Option<SecretBox<[u8]>>,
+    /// The admin's password (`INZANT_DEMO_ADMIN_PASSWORD`); random when `None`.
+    pub admin_password: Option<SecretString>,
+    /// How long links and codes work (`INZANT_RESET_TTL`, seconds; default 24 h).
+    pub reset_ttl: Option<Duration>,
+    /// No second email to a user within this long (`INZANT_RESET_COOLDOWN`,
+    /// seconds; default 60).
+    pub resend_cooldown: Duration,
+    /// Argon2id parameters for new hashes (default: OWASP's).
+    pub hash_params: HashParams,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        let listen = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
+        Self {
+            public_url: default_public_url(listen),
+            listen,
+            mail: MailSetting::Directory(PathBuf::from("./demo-mail")),
+            database_url: None,
+            database_schema: inzant_reset_sqlx::Schema::DEFAULT_NAME.to_owned(),
+            reset_secret: None,
+            admin_password: None,
+            reset_ttl: None,
+            resend_cooldown: Duration::from_secs(60),
+            hash_params: HashParams::default(),
+        }
+    }
+}
+
+impl DemoConfig {
+    /// Reads the settings from the process environment. Empty variables
+    /// count as unset.
+    ///
+    /// # Errors
+    /// [`DemoError::Config`] naming the variable and what is wrong with it.
+    pub fn from_env() -> Result<Self, DemoError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup` (the environment, or a map in tests).
+    ///
+    /// # Errors
+    /// As [`DemoConfig::from_env`].
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, DemoError> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let mut config = Self::default();
+
+        if let Some(listen) = get("INZANT_LISTEN") {
+            config.listen = SocketAddr::from_str(listen.trim()).map_err(|_| {
+                bad("INZANT_LISTEN", &listen, "an address and port such as 127.0.0.1:3000 or [::1]:3000")
+            })?;
+        }
+        config.public_url = match get("INZANT_PUBLIC_URL") {
+            Some(url) => parse_public_url(&url)?,
+            None => default_public_url(config.listen),
+        };
+        if let Some(url) = get("SMTP_URL") {
+            let url = url.trim().to_owned();
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(DemoError::Config(format!(
+                    "SMTP_URL must start with smtp:// or smtps:// (got {:?})",
+                    redact_url(&url)
+                )));
+            }
+            config.mail = MailSetting::Smtp(SmtpUrl(url));
+        } else if let Some(dir) = get("INZANT_MAIL_DIR") {
+            config.mail = MailSetting::Directory(PathBuf::from(dir));
+        }
+        if let Some(url) = get("DATABASE_URL") {
+            let url = url.trim().to_owned();
+            let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+            if !postgres || PgConnectOptions::from_str(&url).is_err() {
+                return Err(DemoError::Config(format!(
+                    "DATABASE_URL is not a PostgreSQL URL such as postgres://user:password@host/db (got {:?})",
+                    redact_url(&url)
+                )));
+            }
+            config.database_url = Some(DatabaseUrl(url));
+        }
+        if let Some(secret) = lookup("INZANT_RESET_SECRET").filter(|s| !s.is_empty()) {
+            config.reset_secret = Some(parse_secret(SecretString::from(secret))?);
+        }
+        if let Some(password) = lookup("INZANT_DEMO_ADMIN_PASSWORD").filter(|s| !s.is_empty()) {
+            config.admin_password = Some(SecretString::from(password));
+        }
+        if let Some(ttl) = get("INZANT_RESET_TTL") {
+            let seconds = parse_seconds("INZANT_RESET_TTL", &ttl)?;
+            if seconds == 0 {
+                return Err(bad("INZANT_RESET_TTL", &ttl, "a number of seconds of at least 1"));
+            }
+            config.reset_ttl = Some(Duration::from_secs(seconds));
+        }
+        if let Some(cooldown) = get("INZANT_RESET_COOLDOWN") {
+            config.resend_cooldown = Duration::from_secs(parse_seconds("INZANT_RESET_COOLDOWN", &cooldown)?);
+        }
+        Ok(config)
+    }
+
+    /// The public origin (`scheme://host[:port]`) admin requests must come from.
+    pub fn public_origin(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    /// Whether cookies get the `Secure` attribute (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// `http://{listen}`, with an unspecified address (`0.0.0.0`, `::`) shown as
+/// loopback so the printed links open in a browser.
+fn default_public_url(listen: SocketAddr) -> String {
+    let mut shown = listen;
+    if listen.ip().is_unspecified() {
+        shown.set_ip(match listen.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        });
+    }
+    format!("http://{shown}")
+}
+
+fn bad(name: &str, value: &str, expected: &str) -> DemoError {
+    DemoError::Config(format!("{name} must be {expected} (got {value:?})"))
+}
+
+fn parse_seconds(name: &str, value: &str) -> Result<u64, DemoError> {
+    let expected = "a whole number of seconds between 0 and 31622400 (366 days)";
+    let seconds: u64 = value.trim().parse().map_err(|_| bad(name, value, expected))?;
+    if seconds > MAX_SECONDS {
+        return Err(bad(name, value, expected));
+    }
+    Ok(seconds)
+}
+
+/// An `http(s)://host[:port]` origin, optionally with a trailing `/`.
+fn parse_public_url(value: &str) -> Result<String, DemoError> {
+    let expected = "an http:// or https:// origin without a path, such as https://sales.example.com";
+    let url = value.trim().trim_end_matches('/');
+    let Some((scheme, authority)) = url.split_once("://") else {
+        return Err(bad("INZANT_PUBLIC_URL", value, expected));
+    };
+    let valid_scheme = scheme == "http" || scheme == "https";
+    let valid_authority = !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_'));
+    if !valid_scheme || !valid_authority {
+        return Err(bad("INZANT_PUBLIC_URL", value, expected));
+    }
+    Ok(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+/// The secret's UTF-8 bytes, which must be at least 32.
+fn parse_secret(secret: SecretString) -> Result<SecretBox<[u8]>, DemoError> {
+    let bytes = secret.expose_secret().as_bytes();
+    if bytes.len() < MIN_KEY_BYTES {
+        return Err(DemoError::Config(format!(
+            "INZANT_RESET_SECRET must be at least {MIN_KEY_BYTES} bytes long (it has {}); \
+             generate one with `openssl rand -base64 48`",
+            bytes.len()
+        )));
+    }
+    Ok(SecretBox::new(Box::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<DemoConfig, DemoError> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        DemoConfig::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.mail, MailSetting::Directory(PathBuf::from("./demo-mail")));
+        assert_eq!(c.resend_cooldown, Duration::from_secs(60));
+        assert!(c.reset_secret.is_none() && c.admin_password.is_none() && c.database_url.is_none());
+    }
+
+    #[test]
+    fn public_url_follows_listen_and_can_be_set() {
+        let c = config(&[("INZANT_LISTEN", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        let c = config(&[("INZANT_PUBLIC_URL", "https://Sales.Example.com/")]).unwrap();
+        assert_eq!(c.public_origin(), "https://sales.example.com");
+        assert!(c.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (name, value) in [
+            ("INZANT_LISTEN", "localhost"),
+            ("INZANT_PUBLIC_URL", "ftp://x"),
+            ("INZANT_PUBLIC_URL", "https://x.example/path"),
+            ("INZANT_RESET_TTL", "0"),
+            ("INZANT_RESET_TTL", "1h"),
+            ("INZANT_RESET_COOLDOWN", "-1"),
+            ("INZANT_RESET_COOLDOWN", "99999999999"),
+            ("INZANT_RESET_SECRET", "too short"),
+            ("SMTP_URL", "http://mail"),
+            ("DATABASE_URL", "mysql://x"),
+        ] {
+            let error = config(&[(name, value)]).unwrap_err();
+            assert!(matches!(error, DemoError::Config(_)), "{name}={value}");
+            assert!(error.to_string().contains(name), "{error}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_not_echoed() {
+        let error = config(&[("INZANT_RESET_SECRET", "hunter2-hunter2")]).unwrap_err();
+        assert!(!error.to_string().contains("hunter2"));
+        let c = config(&[("SMTP_URL", "smtps://me:s3cret@mail.example")]).unwrap();
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let c = config(&[("DATABASE_URL", "postgres://me:s3cret@db.example/x")]).unwrap();
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn good_values() {
+        let c = config(&[
+            ("INZANT_RESET_SECRET", &"k".repeat(32)),
+            ("INZANT_RESET_TTL", "900"),
+            ("INZANT_RESET_COOLDOWN", "0"),
+            ("INZANT_MAIL_DIR", "/tmp/outbox"),
+        ])
+        .unwrap();
+        assert_eq!(c.reset_ttl, Some(Duration::from_secs(900)));
+        assert_eq!(c.resend_cooldown, Duration::ZERO);
+        assert_eq!(c.mail, MailSetting::Directory(PathBuf::from("/tmp/outbox")));
+        assert_eq!(c.reset_secret.unwrap().expose_secret().len(), 32);
+    }
+}

@@ -1,0 +1,314 @@
+//! # inzant-reset-demo
+//!
+//! The runnable demo of the Inzant admin-triggered password reset: the help
+//! article's screens end to end.
+//!
+//! - `/login` — admin and web users sign in; device users are sent to the apps.
+//! - `/admin/users` — User Search ("Users" in the sidebar), with an Edit
+//!   action per user → `/admin/users/{id}`, User Details, whose "More
+//!   Options" menu holds "Reset Password" (and "Create Password" for a user
+//!   without one). A flash message says where the email went.
+//! - `/password-reset/…` — the reset page, from `inzant-reset-axum`.
+//! - `POST /api/app/sign-in` — the Inzant Sales Plus / Tradeshow apps' sign-in, stood in.
+//!
+//! [`DemoConfig::from_env`] reads the settings, [`build_app`] wires the core
+//! service (memory or PostgreSQL, `.eml` files or SMTP), seeds the users and
+//! returns the [`Demo`], whose router `main` serves.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod config;
+mod gate;
+mod pages;
+mod routes;
+mod session;
+mod users;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use inzant_reset_axum::{BlockingHasher, ResetWeb, WebSettings};
+use inzant_reset_core::hash::Argon2id;
+use inzant_reset_core::memory::{MemoryDirectory, MemoryStore};
+use inzant_reset_core::ports::{Mailer, ResetStore};
+use inzant_reset_core::prelude::*;
+use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
+use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::PgPoolOptions;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
+pub use gate::{DemoGate, RevokeSessions};
+pub use session::{FLASH_COOKIE, SESSION_COOKIE, Sessions};
+pub use users::{PasswordSource, SeededUser, Users, ids};
+
+/// Why the demo could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// A setting is wrong (the process exits with status 2).
+    #[error("{0}")]
+    Config(String),
+    /// Something the demo needs failed: the database, the mail directory,
+    /// the listener (the process exits with status 1).
+    #[error("{0}")]
+    Startup(String),
+}
+
+impl DemoError {
+    /// The process exit status for this error: 2 for a bad setting, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(_) => 2,
+            Self::Startup(_) => 1,
+        }
+    }
+}
+
+/// How long finished and expired reset requests are kept before purging.
+const RETENTION: Duration = Duration::from_secs(24 * 3600);
+
+/// The request bodies the demo's own routes accept (forms and JSON are tiny).
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The assembled demo.
+#[derive(Debug)]
+pub struct Demo {
+    /// Every route: the demo's pages and the adapter's.
+    pub router: Router,
+    /// The public base URL (an origin): links and the admin's origin check use it.
+    pub public_url: String,
+    /// Where emails go.
+    pub mail: MailSetting,
+    /// Whether the users and requests are in PostgreSQL.
+    pub uses_postgres: bool,
+    /// The seeded users and their starting passwords.
+    pub seeded: Vec<SeededUser>,
+    /// The core service.
+    pub service: Arc<ResetService>,
+    /// Signed-in sessions.
+    pub sessions: Arc<Sessions>,
+    flashes: Arc<session::Flashes>,
+}
+
+impl Demo {
+    /// The directory `.eml` files are written to, unless mail goes over SMTP.
+    pub fn mail_dir(&self) -> Option<&PathBuf> {
+        match &self.mail {
+            MailSetting::Directory(dir) => Some(dir),
+            MailSetting::Smtp(_) => None,
+        }
+    }
+
+    /// The starting password of the seeded user `username`.
+    pub fn password_of(&self, username: &str) -> Option<&SecretString> {
+        self.seeded.iter().find(|s| s.user.username == username).and_then(|s| s.password.as_ref())
+    }
+
+    /// Every `every`, purges reset requests finished or expired over a day
+    /// ago, expired sessions and unread flash messages.
+    pub fn spawn_maintenance(&self, every: Duration) -> JoinHandle<()> {
+        let service = Arc::clone(&self.service);
+        let sessions = Arc::clone(&self.sessions);
+        let flashes = Arc::clone(&self.flashes);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                match service.purge(RETENTION).await {
+                    Ok(0) => {}
+                    Ok(purged) => tracing::info!(purged, "purged old reset requests"),
+                    Err(error) => tracing::warn!(%error, "could not purge old reset requests"),
+                }
+                sessions.purge();
+                flashes.purge();
+            }
+        })
+    }
+
+    /// What to print at start: where to go, who can sign in with what, where mail goes.
+    pub fn banner(&self) -> String {
+        let mut out = String::new();
+        let url = &self.public_url;
+        out.push_str(&format!("\nInzant password reset demo: open {url}/login\n\n"));
+        out.push_str("Users (reset emails go to the username):\n");
+        for seeded in &self.seeded {
+            let user = &seeded.user;
+            let password = match (seeded.source, &seeded.password) {
+                (PasswordSource::Environment, _) => "(the password in INZANT_DEMO_ADMIN_PASSWORD)".to_owned(),
+                (_, Some(password)) => format!("password {}", password.expose_secret()),
+                (_, None) if user.has_password => "(the password created in an earlier run)".to_owned(),
+                (_, None) => "no password yet: use \"Create Password\"".to_owned(),
+            };
+            let kind = pages::type_label(user.user_type);
+            out.push_str(&format!("  {kind:<7} {:<28} {password}\n", user.username));
+        }
+        out.push_str(&format!(
+            "\nDevice users sign in through the apps' stand-in:\n  curl -i {url}/api/app/sign-in \
+             -H 'content-type: application/json' -d '{{\"username\":\"dana.device@inzant.example\",\"password\":\"…\"}}'\n"
+        ));
+        match &self.mail {
+            MailSetting::Directory(dir) => {
+                out.push_str(&format!("\nEmails are written to {}/*.eml\n", dir.display()));
+            }
+            MailSetting::Smtp(url) => {
+                out.push_str(&format!("\nEmails are sent through {}\n", config::redact_url(&url.0)));
+            }
+        }
+        out.push_str(if self.uses_postgres {
+            "Users and reset requests are stored in PostgreSQL.\n"
+        } else {
+            "Users and reset requests are kept in memory (set DATABASE_URL for PostgreSQL).\n"
+        });
+        out
+    }
+}
+
+/// Wires everything: store, users and audit (memory, or PostgreSQL with
+/// migrations), the mailer, the code key, the seeded users, the core
+/// service (Argon2id on the blocking pool, sessions revoked after a reset),
+/// the adapter and the demo's routes.
+///
+/// # Errors
+/// [`DemoError::Config`] for unusable settings, [`DemoError::Startup`] when
+/// the database or the mail directory cannot be used.
+pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
+    let origin = config.public_origin().to_owned();
+    let secure = config.secure_cookies();
+    let argon2 = Argon2id::new(config.hash_params)
+        .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
+
+    let (store, users, audit): (Arc<dyn ResetStore>, Users, Option<PgAudit>) = match &config.database_url {
+        None => (Arc::new(MemoryStore::new()), Users::Memory(Arc::new(MemoryDirectory::new())), None),
+        Some(url) => {
+            let shown = config::redact_url(&url.0);
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(&url.0)
+                .await
+                .map_err(|error| {
+                    DemoError::Startup(format!("could not connect to DATABASE_URL ({shown}): {error}"))
+                })?;
+            let schema = Schema::new(config.database_schema.clone())
+                .map_err(|error| DemoError::Config(format!("invalid database schema name: {error}")))?;
+            inzant_reset_sqlx::migrate(&pool, &schema)
+                .await
+                .map_err(|error| DemoError::Startup(format!("database migrations failed: {error}")))?;
+            tracing::info!(database = %shown, schema = %schema, "using PostgreSQL");
+            let users = PgUserDirectory::new(pool.clone()).with_schema(schema.clone());
+            let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&users);
+            (Arc::new(store), Users::Postgres(users), Some(PgAudit::new(pool).with_schema(schema)))
+        }
+    };
+
+    let mailer: Arc<dyn Mailer> = match &config.mail {
+        MailSetting::Directory(dir) => {
+            tokio::fs::create_dir_all(dir).await.map_err(|error| {
+                DemoError::Startup(format!("could not create the mail directory {}: {error}", dir.display()))
+            })?;
+            tracing::info!(dir = %dir.display(), "emails are written as .eml files");
+            Arc::new(FileMailer::new(dir.clone()))
+        }
+        MailSetting::Smtp(url) => {
+            let mailer = SmtpMailer::from_url(&url.0)
+                .map_err(|error| DemoError::Config(format!("SMTP_URL cannot be used: {error}")))?;
+            tracing::info!(server = %config::redact_url(&url.0), "emails are sent over SMTP");
+            Arc::new(mailer)
+        }
+    };
+
+    let keys = match &config.reset_secret {
+        Some(secret) => CodeKeys::new(secret.expose_secret().to_vec(), Vec::new())
+            .map_err(|error| DemoError::Config(format!("INZANT_RESET_SECRET: {error}")))?,
+        None => {
+            tracing::warn!(
+                "INZANT_RESET_SECRET is not set: using a random key, so codes emailed before a restart stop working"
+            );
+            CodeKeys::generate(&OsRandom).map_err(|error| DemoError::Startup(error.to_string()))?
+        }
+    };
+
+    let seeded = users::seed(&users, &argon2, config.admin_password).await?;
+
+    let mut reset_config = ResetConfig::new(format!("{origin}/password-reset/"));
+    if let Some(ttl) = config.reset_ttl {
+        reset_config.reset_ttl = ttl;
+        reset_config.create_ttl = ttl;
+    }
+    reset_config.resend_cooldown = config.resend_cooldown;
+
+    let sessions = Arc::new(Sessions::default());
+    let flashes = Arc::new(session::Flashes::default());
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
+        .hasher(Arc::new(BlockingHasher::new(argon2.clone(), cores)))
+        .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
+    if let Some(audit) = audit {
+        builder = builder.audit(Arc::new(audit));
+    }
+    let service = Arc::new(
+        builder.build().map_err(|error| DemoError::Config(format!("invalid reset settings: {error}")))?,
+    );
+
+    let gate = DemoGate {
+        sessions: Arc::clone(&sessions),
+        flashes: Arc::clone(&flashes),
+        users: users.clone(),
+        secure,
+    };
+    let web = ResetWeb::new(Arc::clone(&service), Arc::new(gate), WebSettings::new(origin.clone(), "/login"));
+
+    let decoy = users::random_password().ok_or_else(|| {
+        DemoError::Startup("the operating system's random number generator failed".to_owned())
+    })?;
+    let decoy_hasher = argon2.clone();
+    let decoy_hash = tokio::task::spawn_blocking(move || decoy_hasher.hash_password(&decoy))
+        .await
+        .map_err(|error| DemoError::Startup(format!("hashing failed: {error}")))?
+        .map_err(|error| DemoError::Startup(format!("hashing failed: {error}")))?;
+
+    let state = routes::AppState {
+        users,
+        sessions: Arc::clone(&sessions),
+        flashes: Arc::clone(&flashes),
+        secure,
+        decoy_hash: Arc::from(decoy_hash.as_str()),
+        verify_permits: Arc::new(Semaphore::new(cores)),
+        public_origin: Arc::from(origin.as_str()),
+    };
+    let pages = Router::new()
+        .route("/", get(routes::root))
+        .route("/login", get(routes::login_form).post(routes::login_submit))
+        .route("/logout", post(routes::logout))
+        .route("/home", get(routes::home))
+        .route("/admin/users", get(routes::user_search))
+        .route("/admin/users/{id}", get(routes::user_details))
+        .route("/api/app/sign-in", post(routes::app_sign_in))
+        .route("/assets/demo.css", get(routes::style))
+        .route("/assets/demo.js", get(routes::script))
+        .fallback(routes::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(routes::security_headers))
+        .with_state(state);
+    let router = pages.merge(web.router());
+
+    Ok(Demo {
+        router,
+        public_url: origin,
+        mail: config.mail,
+        uses_postgres: config.database_url.is_some(),
+        seeded,
+        service,
+        sessions,
+        flashes,
+    })
+}

@@ -1,0 +1,323 @@
+//! The demo's HTML, rendered on the server with maud. The only style sheet
+//! and script are `/assets/demo.css` and `/assets/demo.js`.
+
+use inzant_reset_core::user::{User, UserType};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::gate::{encode_segment, user_page};
+use crate::session::Flash;
+
+/// What the login page says above its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginNotice {
+    /// Nothing.
+    None,
+    /// Arrived from a completed reset (`?reset=done`).
+    ResetDone,
+    /// Signed out.
+    SignedOut,
+    /// Wrong username or password (and anything else that must not be told apart).
+    Incorrect,
+    /// A device user with the right password.
+    DeviceUser,
+    /// The server could not check the password.
+    Unavailable,
+}
+
+/// The name shown for a user type.
+pub fn type_label(user_type: UserType) -> &'static str {
+    match user_type {
+        UserType::Admin => "Admin",
+        UserType::Web => "Web",
+        UserType::Device => "Device",
+    }
+}
+
+fn page(title: &str, body_class: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Inzant Sales" }
+                link rel="stylesheet" href="/assets/demo.css";
+                script src="/assets/demo.js" defer {}
+            }
+            body class=(body_class) { (content) }
+        }
+    }
+}
+
+/// The sign-in page.
+pub fn login(notice: &LoginNotice, username: &str, elsewhere: Option<&str>) -> Markup {
+    page(
+        "Sign In",
+        "plain",
+        html! {
+            main.card {
+                p.brand { "Inzant Sales" }
+                h1 { "Sign In" }
+                @match notice {
+                    LoginNotice::ResetDone => p.notice.success role="status" {
+                        "Your password has been changed. Sign in with your new password."
+                    },
+                    LoginNotice::SignedOut => p.notice.success role="status" { "You have signed out." },
+                    LoginNotice::Incorrect => p.notice.error role="alert" {
+                        "The username or password is incorrect."
+                    },
+                    LoginNotice::DeviceUser => p.notice.info role="alert" {
+                        "Device users cannot sign in to this website. Sign in from the Inzant Sales Plus or \
+                         Inzant Tradeshow app with your username and password."
+                    },
+                    LoginNotice::Unavailable => p.notice.error role="alert" {
+                        "Signing in is not possible right now. Try again in a moment."
+                    },
+                    LoginNotice::None => {},
+                }
+                (public_address_hint(elsewhere))
+                form method="post" action="/login" {
+                    label for="username" { "Username" }
+                    input #username type="email" name="username" value=(username) autocomplete="username"
+                        autocapitalize="none" spellcheck="false" required autofocus[username.is_empty()];
+                    label for="password" { "Password" }
+                    input #password type="password" name="password" autocomplete="current-password" required
+                        autofocus[!username.is_empty()];
+                    button.primary type="submit" { "Sign In" }
+                }
+                p.hint {
+                    "Forgot your password? Ask your administrator to send you a password reset email."
+                }
+            }
+        },
+    )
+}
+
+/// When the page was opened at another address than the public URL: where
+/// to go instead, since the admin's forms only work from the public origin.
+fn public_address_hint(public_url: Option<&str>) -> Markup {
+    html! {
+        @if let Some(url) = public_url {
+            p.notice.info role="note" {
+                "You opened this demo at a different address than its public URL, "
+                a href={ (url) "/login" } { (url) }
+                " (INZANT_PUBLIC_URL). Use that address: admin actions are refused from any other."
+            }
+        }
+    }
+}
+
+fn sign_out_form() -> Markup {
+    html! {
+        form.signout method="post" action="/logout" {
+            button.link type="submit" { "Sign Out" }
+        }
+    }
+}
+
+/// A web user's start page.
+pub fn home(user: &User) -> Markup {
+    page(
+        "Home",
+        "plain",
+        html! {
+            main.card {
+                p.brand { "Inzant Sales" }
+                h1 { "Welcome, " (user.display_name) }
+                p { "You are signed in to Inzant Sales as " strong { (user.username) } "." }
+                @if user.user_type == UserType::Admin {
+                    p { a href="/admin/users" { "Go to User Search" } }
+                }
+                (sign_out_form())
+            }
+        },
+    )
+}
+
+/// The admin site's frame: top bar, sidebar with "Users", main content.
+fn admin_page(title: &str, admin: &User, content: Markup) -> Markup {
+    page(
+        title,
+        "admin",
+        html! {
+            header.topbar {
+                a.brand href="/admin/users" { "Inzant Sales" }
+                span.who { "Signed in as " (admin.display_name) }
+                (sign_out_form())
+            }
+            div.frame {
+                nav.sidebar aria-label="Main" {
+                    ul {
+                        li { a href="/admin/users" aria-current="page" { "Users" } }
+                    }
+                }
+                main.content { (content) }
+            }
+        },
+    )
+}
+
+fn flash_message(flash: Option<&Flash>) -> Markup {
+    html! {
+        @match flash {
+            Some(Flash::Success(message)) => div.flash.success role="status" { (message) },
+            Some(Flash::Error(message)) => div.flash.error role="alert" { (message) },
+            None => {},
+        }
+    }
+}
+
+/// User Search: every user, with an Edit action each.
+pub fn user_search(admin: &User, users: &[User], query: &str, flash: Option<&Flash>) -> Markup {
+    let needle = query.trim().to_lowercase();
+    let shown: Vec<&User> = users
+        .iter()
+        .filter(|user| {
+            needle.is_empty()
+                || user.display_name.to_lowercase().contains(&needle)
+                || user.username.to_lowercase().contains(&needle)
+                || user.email_to.as_deref().is_some_and(|e| e.to_lowercase().contains(&needle))
+        })
+        .collect();
+    admin_page(
+        "User Search",
+        admin,
+        html! {
+            h1 { "User Search" }
+            (flash_message(flash))
+            form.search method="get" action="/admin/users" role="search" {
+                label for="q" { "Search users" }
+                input #q type="search" name="q" value=(query) placeholder="Name or email";
+                button type="submit" { "Search" }
+            }
+            div.table-wrap {
+                table.users {
+                    thead {
+                        tr {
+                            th scope="col" { "Name" }
+                            th scope="col" { "Username" }
+                            th scope="col" { "Type" }
+                            th scope="col" { "Email To" }
+                            th.actions scope="col" { "Actions" }
+                        }
+                    }
+                    tbody {
+                        @for user in &shown {
+                            tr {
+                                td data-label="Name" { (user.display_name) }
+                                td data-label="Username" { (user.username) }
+                                td data-label="Type" { (type_label(user.user_type)) }
+                                td data-label="Email To" { (user.email_to.as_deref().unwrap_or("—")) }
+                                td.actions {
+                                    a.edit href=(user_page(&user.id)) title={ "Edit " (user.display_name) } {
+                                        "Edit"
+                                    }
+                                }
+                            }
+                        }
+                        @if shown.is_empty() {
+                            tr { td colspan="5" { "No users match “" (query) "”." } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// User Details: the user's fields and the "More Options" menu.
+pub fn user_details(admin: &User, user: &User, flash: Option<&Flash>, elsewhere: Option<&str>) -> Markup {
+    let action = format!("/admin/users/{}/reset-password", encode_segment(user.id.as_str()));
+    admin_page(
+        &user.display_name,
+        admin,
+        html! {
+            nav.breadcrumb aria-label="Breadcrumb" {
+                a href="/admin/users" { "Users" } " › " span { (user.display_name) }
+            }
+            div.title-row {
+                h1 { "User Details" }
+                div.menu data-menu {
+                    button.menu-button #more-options-button type="button" aria-haspopup="true"
+                        aria-expanded="false" aria-controls="more-options" { "More Options" }
+                    div.menu-items #more-options role="group" aria-labelledby="more-options-button" {
+                        form method="post" action=(action) {
+                            input type="hidden" name="purpose" value="reset";
+                            button.menu-item type="submit" { "Reset Password" }
+                        }
+                        @if !user.has_password {
+                            form method="post" action=(action) {
+                                input type="hidden" name="purpose" value="create";
+                                button.menu-item type="submit" { "Create Password" }
+                            }
+                        }
+                    }
+                }
+            }
+            (flash_message(flash))
+            (public_address_hint(elsewhere))
+            dl.details {
+                dt { "Name" } dd { (user.display_name) }
+                dt { "Username" } dd { (user.username) }
+                dt { "Type" } dd { (type_label(user.user_type)) }
+                dt { "Email To" } dd { (user.email_to.as_deref().unwrap_or("—")) }
+                dt { "Password" } dd { @if user.has_password { "Set" } @else { "Not created yet" } }
+            }
+            p.hint {
+                "Password emails go to the username, not the “Email To” address. Only the user can set "
+                "their password, with the link and 6-digit code in that email."
+                @if user.user_type == UserType::Device {
+                    " Device users use their new password in the Inzant Sales Plus and Inzant Tradeshow apps."
+                }
+            }
+        },
+    )
+}
+
+/// A page for signed-in users who are not admins.
+pub fn forbidden(user: &User) -> Markup {
+    page(
+        "Not Allowed",
+        "plain",
+        html! {
+            main.card {
+                p.brand { "Inzant Sales" }
+                h1 { "Not allowed" }
+                p { "Only administrators can open this page. You are signed in as " (user.username) "." }
+                p { a href="/home" { "Back to your home page" } }
+                (sign_out_form())
+            }
+        },
+    )
+}
+
+/// The answer for unknown pages (and unknown users).
+pub fn not_found(what: &str) -> Markup {
+    page(
+        "Not Found",
+        "plain",
+        html! {
+            main.card {
+                p.brand { "Inzant Sales" }
+                h1 { "Not found" }
+                p { (what) }
+                p { a href="/" { "Go to the start page" } }
+            }
+        },
+    )
+}
+
+/// The answer when the server cannot do its part.
+pub fn unavailable() -> Markup {
+    page(
+        "Unavailable",
+        "plain",
+        html! {
+            main.card {
+                p.brand { "Inzant Sales" }
+                h1 { "Unavailable" }
+                p { "This page cannot be shown right now. Try again in a moment." }
+            }
+        },
+    )
+}

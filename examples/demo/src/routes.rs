@@ -1,0 +1,404 @@
+//! The demo's own routes: sign-in, the admin screens, the apps' sign-in
+//! stand-in and the assets. The reset routes are the adapter's.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION, REFERRER_POLICY, SET_COOKIE,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use inzant_reset_core::user::{User, UserId, UserType};
+use maud::Markup;
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use crate::pages::{self, LoginNotice};
+use crate::session::{FLASH_COOKIE, Flashes, SESSION_COOKIE, Sessions, clear_cookie, cookie, set_cookie};
+use crate::users::Users;
+
+/// The Content-Security-Policy of the demo's pages: same-origin style and
+/// script only, no inline script, no framing.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                       connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The demo's shared state.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The users.
+    pub users: Users,
+    /// Signed-in sessions.
+    pub sessions: Arc<Sessions>,
+    /// Pending flash messages.
+    pub flashes: Arc<Flashes>,
+    /// Whether cookies are `Secure`.
+    pub secure: bool,
+    /// A hash of a random password, verified against when the username is
+    /// unknown so that wrong usernames and wrong passwords take as long.
+    pub decoy_hash: Arc<str>,
+    /// Bounds the password checks running at once on the blocking pool.
+    pub verify_permits: Arc<Semaphore>,
+    /// The public origin, `scheme://host[:port]`.
+    pub public_origin: Arc<str>,
+}
+
+/// Why a password check gave no user.
+enum CheckError {
+    /// The directory or the hash could not be read.
+    Unavailable,
+}
+
+impl AppState {
+    /// The user with this username and password, `Ok(None)` when either is wrong
+    /// or the user has no password yet.
+    async fn check_password(
+        &self,
+        username: &str,
+        password: SecretString,
+    ) -> Result<Option<User>, CheckError> {
+        let user = self.users.find_by_username(username.trim()).await.map_err(|error| {
+            tracing::error!(%error, "could not look up a user signing in");
+            CheckError::Unavailable
+        })?;
+        let hash = match &user {
+            Some(user) => self.users.password_hash(&user.id).await.map_err(|error| {
+                tracing::error!(user = %user.id, %error, "could not read a password hash");
+                CheckError::Unavailable
+            })?,
+            None => None,
+        };
+        let known = hash.is_some();
+        let phc: String = hash.map_or_else(|| self.decoy_hash.to_string(), |hash| hash.as_str().to_owned());
+        let _permit = self.verify_permits.acquire().await.map_err(|_| CheckError::Unavailable)?;
+        let verified = tokio::task::spawn_blocking(move || inzant_reset_core::verify(&password, &phc))
+            .await
+            .map_err(|_| CheckError::Unavailable)?
+            .map_err(|error| {
+                tracing::error!(%error, "a stored password hash could not be used");
+                CheckError::Unavailable
+            })?;
+        Ok(user.filter(|_| known && verified))
+    }
+
+    /// The public origin, when the request's `Host` names another address
+    /// (say `localhost` for a demo whose public URL says `127.0.0.1`).
+    fn elsewhere(&self, headers: &HeaderMap) -> Option<String> {
+        let host = headers.get(HOST)?.to_str().ok()?;
+        let authority = self.public_origin.split_once("://").map_or("", |(_, authority)| authority);
+        let default_port = if self.public_origin.starts_with("https://") { ":443" } else { ":80" };
+        let same = host.eq_ignore_ascii_case(authority)
+            || host.strip_suffix(default_port).is_some_and(|host| host.eq_ignore_ascii_case(authority));
+        (!same).then(|| self.public_origin.to_string())
+    }
+
+    /// The user of the request's session.
+    async fn session_user(&self, headers: &HeaderMap) -> Result<Option<User>, Response> {
+        let Some(id) = self.sessions.user_of(headers) else {
+            return Ok(None);
+        };
+        self.users.find(&id).await.map_err(|error| {
+            tracing::error!(%error, "could not look up the signed-in user");
+            unavailable()
+        })
+    }
+
+    /// The signed-in admin, or the answer for everyone else: a redirect to
+    /// the login page without a session, 403 for other users.
+    async fn require_admin(&self, headers: &HeaderMap) -> Result<User, Response> {
+        match self.session_user(headers).await? {
+            Some(user) if user.user_type == UserType::Admin => Ok(user),
+            Some(user) => Err((StatusCode::FORBIDDEN, html(pages::forbidden(&user))).into_response()),
+            None => Err(see_other("/login")),
+        }
+    }
+}
+
+fn html(markup: Markup) -> Html<String> {
+    Html(markup.into_string())
+}
+
+/// `303 See Other` to `location`.
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+fn unavailable() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, html(pages::unavailable())).into_response()
+}
+
+/// Where a signed-in user starts.
+fn start_page(user: &User) -> &'static str {
+    match user.user_type {
+        UserType::Admin => "/admin/users",
+        UserType::Web | UserType::Device => "/home",
+    }
+}
+
+/// `GET /`: the start page when signed in, else the login page.
+pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match state.session_user(&headers).await {
+        Ok(Some(user)) if user.user_type.signs_in_on_website() => see_other(start_page(&user)),
+        Ok(_) => see_other("/login"),
+        Err(response) => response,
+    }
+}
+
+/// The login page's query: `?reset=done` after a reset, `?signed_out=1` after signing out.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    reset: Option<String>,
+    #[serde(default)]
+    signed_out: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<LoginQuery>, QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let notice = if query.reset.as_deref() == Some("done") {
+        LoginNotice::ResetDone
+    } else if query.signed_out.is_some() {
+        LoginNotice::SignedOut
+    } else {
+        LoginNotice::None
+    };
+    html(pages::login(&notice, "", state.elsewhere(&headers).as_deref())).into_response()
+}
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /login`: admin and web users get a session and go to their start
+/// page; device users are sent to the apps; anything else is one generic error.
+pub async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let LoginForm { username, password } = form;
+    let username = username.trim().to_owned();
+    match state.check_password(&username, SecretString::from(password)).await {
+        Ok(Some(user)) if user.user_type == UserType::Device => {
+            (StatusCode::FORBIDDEN, html(pages::login(&LoginNotice::DeviceUser, &username, None)))
+                .into_response()
+        }
+        Ok(Some(user)) => {
+            // A fresh session on every sign-in; any earlier one of this browser ends.
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                state.sessions.remove(old);
+            }
+            let Some(token) = state.sessions.create(&user.id) else {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    html(pages::login(&LoginNotice::Unavailable, &username, None)),
+                )
+                    .into_response();
+            };
+            tracing::info!(user = %user.id, "signed in");
+            let mut response = see_other(start_page(&user));
+            response.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.secure));
+            response
+        }
+        Ok(None) => (StatusCode::UNAUTHORIZED, html(pages::login(&LoginNotice::Incorrect, &username, None)))
+            .into_response(),
+        Err(CheckError::Unavailable) => {
+            (StatusCode::SERVICE_UNAVAILABLE, html(pages::login(&LoginNotice::Unavailable, &username, None)))
+                .into_response()
+        }
+    }
+}
+
+/// `POST /logout`: ends the session.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.sessions.remove(token);
+    }
+    let mut response = see_other("/login?signed_out=1");
+    response.headers_mut().append(SET_COOKIE, clear_cookie(SESSION_COOKIE, state.secure));
+    response
+}
+
+/// `GET /home`: a web user's start page.
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match state.session_user(&headers).await {
+        Ok(Some(user)) => html(pages::home(&user)).into_response(),
+        Ok(None) => see_other("/login"),
+        Err(response) => response,
+    }
+}
+
+/// User Search's query.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /admin/users`: User Search.
+pub async fn user_search(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Response {
+    let admin = match state.require_admin(&headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let users = match state.users.list().await {
+        Ok(users) => users,
+        Err(error) => {
+            tracing::error!(%error, "could not list the users");
+            return unavailable();
+        }
+    };
+    let flash = state.flashes.take(&headers);
+    with_flash_cleared(
+        html(pages::user_search(&admin, &users, &query.q, flash.as_ref())),
+        flash.is_some(),
+        &state,
+    )
+}
+
+/// `GET /admin/users/{id}`: User Details.
+pub async fn user_details(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let admin = match state.require_admin(&headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let user = match state.users.find(&UserId::new(id)).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            return (StatusCode::NOT_FOUND, html(pages::not_found("There is no such user."))).into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not look up a user");
+            return unavailable();
+        }
+    };
+    let flash = state.flashes.take(&headers);
+    with_flash_cleared(
+        html(pages::user_details(&admin, &user, flash.as_ref(), state.elsewhere(&headers).as_deref())),
+        flash.is_some(),
+        &state,
+    )
+}
+
+fn with_flash_cleared(page: Html<String>, shown: bool, state: &AppState) -> Response {
+    let mut response = page.into_response();
+    if shown {
+        response.headers_mut().append(SET_COOKIE, clear_cookie(FLASH_COOKIE, state.secure));
+    }
+    response
+}
+
+/// The apps' sign-in request.
+#[derive(Deserialize)]
+struct AppSignIn {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/app/sign-in`: the stand-in for the Inzant Sales Plus and
+/// Tradeshow apps' sign-in. 200 for a device user with the right password;
+/// 401 for everything else that is well formed; 400 for malformed JSON.
+pub async fn app_sign_in(State(state): State<AppState>, body: Bytes) -> Response {
+    let Ok(AppSignIn { username, password }) = serde_json::from_slice::<AppSignIn>(&body) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "ok": false, "error": "Send JSON: {\"username\": \"…\", \"password\": \"…\"}." })),
+        )
+            .into_response();
+    };
+    let password = SecretString::from(password);
+    match state.check_password(&username, password).await {
+        Ok(Some(user)) if user.user_type == UserType::Device => {
+            tracing::info!(user = %user.id, "signed in from the apps");
+            Json(json!({ "ok": true })).into_response()
+        }
+        Ok(_) => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "ok": false, "error": "The username or password is incorrect." })),
+        )
+            .into_response(),
+        Err(CheckError::Unavailable) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "ok": false, "error": "Signing in is not possible right now. Try again in a moment." })),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /assets/demo.css`.
+pub async fn style() -> Response {
+    asset("text/css; charset=utf-8", include_str!("../assets/demo.css"))
+}
+
+/// `GET /assets/demo.js`.
+pub async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", include_str!("../assets/demo.js"))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+/// Anything else.
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, html(pages::not_found("There is no page at this address."))).into_response()
+}
+
+/// The security headers of every demo answer: CSP without inline script and
+/// with `frame-ancestors 'none'`, `nosniff`, `Referrer-Policy: same-origin`
+/// (not `no-referrer`: browsers would then send `Origin: null` on the admin
+/// forms, which the adapter refuses as cross-site), and `no-store` for pages.
+pub async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(CONTENT_SECURITY_POLICY, CSP);
+    set(X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(X_FRAME_OPTIONS, "DENY");
+    set(REFERRER_POLICY, "same-origin");
+    set(CACHE_CONTROL, "no-store");
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csp_has_no_inline_script_and_no_framing() {
+        assert!(!CSP.contains("unsafe-inline"));
+        assert!(CSP.contains("frame-ancestors 'none'"));
+    }
+}

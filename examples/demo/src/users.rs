@@ -1,0 +1,242 @@
+//! The demo's users: in memory or in PostgreSQL, and the four seeded ones.
+
+use std::sync::Arc;
+
+use inzant_reset_core::error::DirectoryError;
+use inzant_reset_core::hash::{Argon2id, PasswordHash};
+use inzant_reset_core::memory::MemoryDirectory;
+use inzant_reset_core::ports::UserDirectory;
+use inzant_reset_core::secret::OsRandom;
+use inzant_reset_core::user::{User, UserId, UserType};
+use inzant_reset_sqlx::PgUserDirectory;
+use secrecy::SecretString;
+
+use crate::DemoError;
+
+/// The user directory the demo signs people in from and the core resets
+/// passwords in.
+#[derive(Clone, Debug)]
+pub enum Users {
+    /// The embedded default.
+    Memory(Arc<MemoryDirectory>),
+    /// `DATABASE_URL` was set.
+    Postgres(PgUserDirectory),
+}
+
+impl Users {
+    /// The directory as the core's port.
+    pub fn directory(&self) -> Arc<dyn UserDirectory> {
+        match self {
+            Self::Memory(users) => users.clone(),
+            Self::Postgres(users) => Arc::new(users.clone()),
+        }
+    }
+
+    /// Every user, ordered by id.
+    pub async fn list(&self) -> Result<Vec<User>, DirectoryError> {
+        match self {
+            Self::Memory(users) => Ok(users.users()),
+            Self::Postgres(users) => users.users().await,
+        }
+    }
+
+    /// The user with `id`.
+    pub async fn find(&self, id: &UserId) -> Result<Option<User>, DirectoryError> {
+        match self {
+            Self::Memory(users) => users.find(id).await,
+            Self::Postgres(users) => users.find(id).await,
+        }
+    }
+
+    /// The user signing in as `username` (ignoring case).
+    pub async fn find_by_username(&self, username: &str) -> Result<Option<User>, DirectoryError> {
+        match self {
+            Self::Memory(users) => Ok(users.find_by_username(username)),
+            Self::Postgres(users) => users.find_by_username(username).await,
+        }
+    }
+
+    /// The user's password hash, if they have one.
+    pub async fn password_hash(&self, id: &UserId) -> Result<Option<PasswordHash>, DirectoryError> {
+        match self {
+            Self::Memory(users) => Ok(users.password_hash(id)),
+            Self::Postgres(users) => users.password_hash(id).await,
+        }
+    }
+}
+
+/// Where a seeded user's password came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// Generated at start and printed.
+    Random,
+    /// `INZANT_DEMO_ADMIN_PASSWORD`.
+    Environment,
+    /// No password: the admin offers "Create Password".
+    None,
+}
+
+/// A seeded user and the password they start with.
+#[derive(Debug)]
+pub struct SeededUser {
+    /// The user.
+    pub user: User,
+    /// Their password at start (`None` for the user without one).
+    pub password: Option<SecretString>,
+    /// Where it came from.
+    pub source: PasswordSource,
+}
+
+/// The seeded users' ids.
+pub mod ids {
+    /// Ada Admin.
+    pub const ADMIN: &str = "1001";
+    /// Sam Web.
+    pub const WEB: &str = "1002";
+    /// Dana Device.
+    pub const DEVICE: &str = "1003";
+    /// Nell New, who has no password yet.
+    pub const NEW: &str = "1004";
+}
+
+fn user(id: &str, username: &str, name: &str, email_to: &str, user_type: UserType) -> User {
+    User {
+        id: UserId::new(id),
+        username: username.to_owned(),
+        display_name: name.to_owned(),
+        email_to: Some(email_to.to_owned()),
+        user_type,
+        has_password: false,
+    }
+}
+
+/// A random password that is easy to type: four groups of four from an
+/// alphabet of 32 letters and digits without look-alikes (80 bits).
+pub fn random_password() -> Option<SecretString> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    OsRandom.fill(&mut bytes).ok()?;
+    let mut password = String::with_capacity(19);
+    for (i, byte) in bytes.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            password.push('-');
+        }
+        let c = ALPHABET[usize::from(byte & 31)];
+        // Every other letter lower-case (but never `l`), so the password reads as mixed case.
+        password.push(if i % 2 == 1 && c != b'L' { c.to_ascii_lowercase() as char } else { c as char });
+    }
+    Some(SecretString::from(password))
+}
+
+/// Adds the four demo users (again, idempotently, on PostgreSQL): Ada Admin,
+/// Sam Web and Dana Device with fresh passwords (the admin's from
+/// `admin_password` when given), and Nell New without one (a password she
+/// created in an earlier run on PostgreSQL is kept).
+pub async fn seed(
+    users: &Users,
+    hasher: &Argon2id,
+    admin_password: Option<SecretString>,
+) -> Result<Vec<SeededUser>, DemoError> {
+    let no_random = || DemoError::Startup("the operating system's random number generator failed".to_owned());
+    let (admin_password, admin_source) = match admin_password {
+        Some(password) => (password, PasswordSource::Environment),
+        None => (random_password().ok_or_else(no_random)?, PasswordSource::Random),
+    };
+    let mut seeded = vec![
+        SeededUser {
+            user: user(
+                ids::ADMIN,
+                "admin@inzant.example",
+                "Ada Admin",
+                "ada.admin@example.org",
+                UserType::Admin,
+            ),
+            password: Some(admin_password),
+            source: admin_source,
+        },
+        SeededUser {
+            user: user(
+                ids::WEB,
+                "sam.web@inzant.example",
+                "Sam Web",
+                "sam.reports@example.org",
+                UserType::Web,
+            ),
+            password: Some(random_password().ok_or_else(no_random)?),
+            source: PasswordSource::Random,
+        },
+        SeededUser {
+            user: user(
+                ids::DEVICE,
+                "dana.device@inzant.example",
+                "Dana Device",
+                "dana.orders@example.org",
+                UserType::Device,
+            ),
+            password: Some(random_password().ok_or_else(no_random)?),
+            source: PasswordSource::Random,
+        },
+        SeededUser {
+            user: user(
+                ids::NEW,
+                "nell.new@inzant.example",
+                "Nell New",
+                "nell.office@example.org",
+                UserType::Web,
+            ),
+            password: None,
+            source: PasswordSource::None,
+        },
+    ];
+
+    let passwords: Vec<Option<SecretString>> = seeded.iter().map(|s| s.password.clone()).collect();
+    let hasher = hasher.clone();
+    let hashes = tokio::task::spawn_blocking(move || {
+        passwords
+            .iter()
+            .map(|password| password.as_ref().map(|p| hasher.hash_password(p)).transpose())
+            .collect::<Result<Vec<Option<PasswordHash>>, _>>()
+    })
+    .await
+    .map_err(|error| DemoError::Startup(format!("hashing the seeded passwords failed: {error}")))?
+    .map_err(|error| DemoError::Startup(format!("hashing the seeded passwords failed: {error}")))?;
+
+    let seed_error =
+        |error: DirectoryError| DemoError::Startup(format!("could not add the demo users: {error}"));
+    for (seeded, hash) in seeded.iter_mut().zip(hashes) {
+        match (users, hash) {
+            (Users::Memory(directory), Some(hash)) => {
+                directory.insert_with_password(seeded.user.clone(), hash)
+            }
+            (Users::Memory(directory), None) => directory.insert(seeded.user.clone()),
+            (Users::Postgres(directory), hash) => {
+                directory.upsert_user(&seeded.user).await.map_err(seed_error)?;
+                if let Some(hash) = hash {
+                    directory.set_password_hash(&seeded.user.id, &hash).await.map_err(seed_error)?;
+                }
+            }
+        }
+        if let Some(current) = users.find(&seeded.user.id).await.map_err(seed_error)? {
+            seeded.user = current;
+        }
+    }
+    Ok(seeded)
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    #[test]
+    fn random_passwords_look_right() {
+        let a = random_password().unwrap();
+        let b = random_password().unwrap();
+        assert_ne!(a.expose_secret(), b.expose_secret());
+        let a = a.expose_secret();
+        assert_eq!(a.len(), 19);
+        assert_eq!(a.split('-').count(), 4);
+        assert!(a.chars().all(|c| c == '-' || c.is_ascii_alphanumeric()));
+    }
+}

@@ -1,0 +1,71 @@
+//! The same flows on PostgreSQL: users, reset requests and audit events in
+//! the database (`DATABASE_URL`, which `scripts/test` sets after starting a
+//! private cluster). Each run uses a fresh schema and drops it afterwards.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use inzant_reset_core::secret::OsRandom;
+use inzant_reset_demo::DatabaseUrl;
+use sqlx::AssertSqlSafe;
+use sqlx::postgres::PgPoolOptions;
+
+fn database_url() -> String {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "DATABASE_URL is not set: this test runs the demo on a real PostgreSQL server. \
+             Run `scripts/test`, which starts a private PostgreSQL cluster and sets DATABASE_URL, \
+             or set DATABASE_URL to a database you can write to."
+        ),
+    }
+}
+
+fn fresh_schema() -> String {
+    let mut bytes = [0u8; 8];
+    OsRandom.fill(&mut bytes).unwrap();
+    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("demo_test_{suffix}")
+}
+
+#[tokio::test]
+async fn reset_flows_on_postgres() {
+    let url = database_url();
+    let schema = fresh_schema();
+    let app = app_with(|config| {
+        config.database_url = Some(DatabaseUrl(url.clone()));
+        config.database_schema = schema.clone();
+    })
+    .await;
+    assert!(app.demo.uses_postgres);
+
+    web_user_flow(&app).await;
+    device_user_flow(&app).await;
+
+    // Starting again on the same database is idempotent: the same four users,
+    // fresh printed passwords, and Sam's row (with the new hash replaced by
+    // the printed one) kept under the same id.
+    let again = app_with(|config| {
+        config.database_url = Some(DatabaseUrl(url.clone()));
+        config.database_schema = schema.clone();
+    })
+    .await;
+    let mut admin = again.admin().await;
+    let search = admin.get("/admin/users").await;
+    assert_eq!(search.body.matches(">Edit</a>").count(), 4, "{}", search.body);
+    let sam = "sam.web@inzant.example";
+    let answer = again.browser().login(sam, &again.password(sam)).await;
+    assert_eq!(answer.status, axum::http::StatusCode::SEE_OTHER);
+
+    let pool = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    let audited: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT count(*) FROM \"{schema}\".audit_events WHERE kind = 'completed'"
+    )))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2, "Sam's and Dana's resets are in the audit table");
+    sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&pool).await.unwrap();
+}
