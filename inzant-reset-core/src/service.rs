@@ -74,6 +74,8 @@ impl ResetConfig {
 pub struct TriggerReceipt {
     /// The new request.
     pub request: RequestId,
+    /// Reset or create: what the email asked the user to do.
+    pub purpose: Purpose,
     /// Where the email went: the user's username.
     pub sent_to: String,
     /// When the link and code stop working.
@@ -416,7 +418,7 @@ impl ResetService {
             }
         }
         tracing::info!(request = %id, user = %user.id, purpose = purpose.as_str(), "reset email sent");
-        Ok(TriggerReceipt { request: id, sent_to: user.username, expires_at: request.expires_at })
+        Ok(TriggerReceipt { request: id, purpose, sent_to: user.username, expires_at: request.expires_at })
     }
 
     /// **Open.** What the reset page shows for the link's `token`. Opening

@@ -591,6 +591,7 @@ async fn the_audit_log_follows_the_flow() {
 async fn create_password_emails_use_their_own_wording_and_time_to_live() {
     let h = harness_with(|c| c.create_ttl = Duration::from_secs(72 * 3600));
     let receipt = h.service.trigger(&admin(), &nell(), Purpose::Create).await.unwrap();
+    assert_eq!(receipt.purpose, Purpose::Create);
     assert_eq!(receipt.expires_at, datetime!(2026-11-29 09:00 UTC));
     let email = h.outbox.emails().pop().unwrap();
     assert_eq!(email.kind, EmailKind::Create);

@@ -1,0 +1,490 @@
+//! Bounded-cost strength estimation on top of stock zxcvbn 3.1.
+//!
+//! See the [module documentation of `policy`](super#strength-estimation-with-a-bounded-cost)
+//! for the method and its effect on scores. In short: stock zxcvbn is only
+//! ever called on a text whose [`work_units`] are within a fixed budget; a
+//! password that does not fit is cut into repeat runs, sequence runs and
+//! short segments whose guess estimates multiply.
+
+use zxcvbn::Entropy;
+
+/// Longest password that is rated by a single stock zxcvbn call.
+pub(crate) const DIRECT_MAX_CHARS: usize = 40;
+/// Most work units a single stock call may cost (the direct path).
+pub(crate) const CALL_MAX_UNITS: u64 = 6_400;
+/// Longest segment of the windowed path.
+pub(crate) const SEGMENT_MAX_CHARS: usize = 16;
+/// Most work units one segment of the windowed path may cost.
+pub(crate) const SEGMENT_MAX_UNITS: u64 = 1_100;
+/// Most work units all stock calls of one windowed estimate may cost together.
+pub(crate) const TOTAL_MAX_UNITS: u64 = 9_000;
+/// Repeat and sequence runs at least this long are recognised across segments.
+const MIN_RUN_CHARS: usize = 12;
+/// Characters beyond this many are counted as brute force (10 guesses each),
+/// which only matters for policies whose maximum length is raised past it.
+const MAX_ANALYZED_CHARS: usize = 256;
+/// Fixed cost of one stock call, in work units.
+const CALL_OVERHEAD_UNITS: u64 = 16;
+/// Characters of a sequence run shown to zxcvbn to obtain its feedback.
+const SEQUENCE_SAMPLE_CHARS: usize = 6;
+
+/// zxcvbn's l33t table: each letter and the symbols that stand for it.
+const L33T_TABLE: [(char, &[char]); 12] = [
+    ('a', &['4', '@']),
+    ('b', &['8']),
+    ('c', &['(', '{', '[', '<']),
+    ('e', &['3']),
+    ('g', &['6', '9']),
+    ('i', &['1', '!', '|']),
+    ('l', &['1', '|', '7']),
+    ('o', &['0']),
+    ('s', &['$', '5']),
+    ('t', &['+', '7']),
+    ('x', &['%']),
+    ('z', &['2']),
+];
+
+/// Symbols that stand for two letters; each can double zxcvbn's enumeration.
+const SHARED_L33T: [char; 3] = ['1', '|', '7'];
+
+/// Whether zxcvbn may read `c` as a l33t substitution.
+pub(crate) fn is_l33t_symbol(c: char) -> bool {
+    L33T_TABLE.iter().any(|(_, subs)| subs.contains(&c))
+}
+
+/// An upper bound on the number of substitution tables stock zxcvbn 3.1
+/// enumerates for a text containing the l33t symbols in `present`: the
+/// product, over letters, of how many of the letter's symbols occur, doubled
+/// once for each symbol that stands for two letters.
+fn l33t_table_bound(present: &[char]) -> u64 {
+    let mut bound: u64 = 1;
+    for (_, subs) in L33T_TABLE {
+        let relevant = subs.iter().filter(|s| present.contains(s)).count() as u64;
+        bound = bound.saturating_mul(relevant.max(1));
+    }
+    for shared in SHARED_L33T {
+        if present.contains(&shared) {
+            bound = bound.saturating_mul(2);
+        }
+    }
+    bound
+}
+
+/// The distinct l33t symbols of `text`.
+pub(crate) fn distinct_l33t_symbols(text: &[char]) -> Vec<char> {
+    let mut present: Vec<char> = Vec::new();
+    for &c in text {
+        if is_l33t_symbol(c) && !present.contains(&c) {
+            present.push(c);
+        }
+    }
+    present
+}
+
+/// A cost model of one stock zxcvbn call on `text`, in units of roughly
+/// 0.1 µs on the reference machine: its dictionary matching and scoring
+/// are quadratic in the length, and the dictionary matching is repeated once
+/// per enumerated l33t substitution table, so
+/// `16 + n² × (3 + l33t_table_bound)` (the bound is at least 1). It over-estimates l33t-dense texts,
+/// which is the safe side.
+pub(crate) fn work_units(text: &[char]) -> u64 {
+    let n = text.len() as u64;
+    let tables = l33t_table_bound(&distinct_l33t_symbols(text));
+    CALL_OVERHEAD_UNITS.saturating_add(n.saturating_mul(n).saturating_mul(tables.saturating_add(3)))
+}
+
+/// What the estimator says about one password.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Estimate {
+    /// log10 of the estimated guesses.
+    pub log10_guesses: f64,
+    /// zxcvbn score, 0–4.
+    pub score: u8,
+    /// zxcvbn's warning.
+    pub warning: Option<String>,
+    /// zxcvbn's suggestions.
+    pub suggestions: Vec<String>,
+    /// Whether the password was rated by one stock call on the whole of it.
+    pub direct: bool,
+}
+
+/// The score zxcvbn gives a number of guesses: below 10³ (+5) is 0, below
+/// 10⁶ is 1, below 10⁸ is 2, below 10¹⁰ is 3, anything more is 4.
+pub(crate) fn score_from_log10(log10_guesses: f64) -> u8 {
+    const DELTA: f64 = 5.0;
+    let thresholds = [1e3, 1e6, 1e8, 1e10];
+    let guesses = 10f64.powf(log10_guesses);
+    thresholds.iter().take_while(|&&t| guesses >= t + DELTA).count() as u8
+}
+
+fn feedback_of(entropy: &Entropy) -> (Option<String>, Vec<String>) {
+    match entropy.feedback() {
+        Some(f) => {
+            (f.warning().map(|w| w.to_string()), f.suggestions().iter().map(ToString::to_string).collect())
+        }
+        None => (None, Vec::new()),
+    }
+}
+
+/// Stock zxcvbn, as the estimator calls it. Tests pass an oracle that also
+/// records each call's input.
+pub(crate) type Oracle<'a> = dyn FnMut(&str) -> Entropy + 'a;
+
+/// Rates `password` (already normalized) with stock zxcvbn called only on
+/// texts within the work budget.
+pub(crate) fn estimate(password: &str, oracle: &mut Oracle<'_>) -> Estimate {
+    let chars: Vec<char> = password.chars().collect();
+    if chars.len() <= DIRECT_MAX_CHARS && work_units(&chars) <= CALL_MAX_UNITS {
+        let entropy = oracle(password);
+        let (warning, suggestions) = feedback_of(&entropy);
+        return Estimate {
+            log10_guesses: entropy.guesses_log10(),
+            score: u8::from(entropy.score()),
+            warning,
+            suggestions,
+            direct: true,
+        };
+    }
+    Windowed { oracle, spent: 0 }.run(&chars)
+}
+
+/// Rates `password` on the windowed path even when it would fit one call:
+/// measures the windowed path's accuracy against stock zxcvbn.
+pub(crate) fn estimate_windowed(password: &str, oracle: &mut Oracle<'_>) -> Estimate {
+    let chars: Vec<char> = password.chars().collect();
+    Windowed { oracle, spent: 0 }.run(&chars)
+}
+
+/// Where the feedback for a token of the windowed path comes from.
+enum FeedbackSource {
+    /// The stock call that rated the token.
+    Called(Option<String>, Vec<String>),
+    /// A short text that shows the token's pattern, rated for feedback only
+    /// if the token ends up the weakest of a weak password.
+    Sample(Vec<char>),
+    /// Brute force past the budget: no feedback.
+    None,
+}
+
+struct Token {
+    log10_guesses: f64,
+    feedback: FeedbackSource,
+}
+
+/// One part of a password that does not fit a single call.
+#[derive(Debug, PartialEq)]
+enum Part {
+    /// `count` copies of the `period` characters starting at `start`.
+    Repeat { start: usize, period: usize, count: usize },
+    /// An arithmetic sequence of code points.
+    Sequence { start: usize, len: usize, descending: bool },
+    /// Anything else.
+    Plain { start: usize, len: usize },
+}
+
+struct Windowed<'o, 'a> {
+    oracle: &'o mut Oracle<'a>,
+    spent: u64,
+}
+
+impl Windowed<'_, '_> {
+    fn run(mut self, chars: &[char]) -> Estimate {
+        let (analyzed, rest) = chars.split_at(chars.len().min(MAX_ANALYZED_CHARS));
+        let (_, mut tokens) = self.span(analyzed);
+        if !rest.is_empty() {
+            tokens.push(Token { log10_guesses: rest.len() as f64, feedback: FeedbackSource::None });
+        }
+        let log10_guesses: f64 = tokens.iter().map(|t| t.log10_guesses).sum();
+        let score = score_from_log10(log10_guesses);
+        let (warning, suggestions) =
+            if score <= 2 { self.weakest_feedback(tokens) } else { (None, Vec::new()) };
+        Estimate { log10_guesses, score, warning, suggestions, direct: false }
+    }
+
+    /// Rates `text` part by part: the sum of the parts' log10 guesses, and
+    /// the parts.
+    fn span(&mut self, text: &[char]) -> (f64, Vec<Token>) {
+        let mut tokens = Vec::new();
+        for part in split_runs(text) {
+            match part {
+                Part::Repeat { start, period, count } => {
+                    let base = &text[start..start + period];
+                    let (log10_base, base_tokens) = self.span(base);
+                    let feedback = if 2 * period <= SEGMENT_MAX_CHARS {
+                        FeedbackSource::Sample(base.iter().chain(base).copied().collect())
+                    } else {
+                        weakest(base_tokens).map_or(FeedbackSource::None, |t| t.feedback)
+                    };
+                    tokens.push(Token { log10_guesses: log10_base + (count as f64).log10(), feedback });
+                }
+                Part::Sequence { start, len, descending } => {
+                    let run = &text[start..start + len];
+                    tokens.push(Token {
+                        log10_guesses: sequence_log10_guesses(run, descending),
+                        feedback: FeedbackSource::Sample(
+                            run.iter().take(SEQUENCE_SAMPLE_CHARS).copied().collect(),
+                        ),
+                    });
+                }
+                Part::Plain { start, len } => self.plain(&text[start..start + len], &mut tokens),
+            }
+        }
+        (tokens.iter().map(|t| t.log10_guesses).sum(), tokens)
+    }
+
+    /// Rates `text` segment by segment, one token per segment.
+    fn plain(&mut self, text: &[char], tokens: &mut Vec<Token>) {
+        let mut start = 0;
+        while start < text.len() {
+            let end = segment_end(text, start);
+            let token = self.rate(&text[start..end]);
+            tokens.push(token);
+            start = end;
+        }
+    }
+
+    /// One stock call on `segment` if the budget allows, brute force otherwise.
+    fn rate(&mut self, segment: &[char]) -> Token {
+        let units = work_units(segment);
+        if self.spent.saturating_add(units) > TOTAL_MAX_UNITS {
+            return Token { log10_guesses: segment.len() as f64, feedback: FeedbackSource::None };
+        }
+        self.spent += units;
+        let text: String = segment.iter().collect();
+        let entropy = (self.oracle)(&text);
+        let (warning, suggestions) = feedback_of(&entropy);
+        Token {
+            log10_guesses: entropy.guesses_log10().max(0.0),
+            feedback: FeedbackSource::Called(warning, suggestions),
+        }
+    }
+
+    /// The feedback of the token with the fewest guesses (a sample is rated
+    /// now, within the same limits).
+    fn weakest_feedback(&mut self, tokens: Vec<Token>) -> (Option<String>, Vec<String>) {
+        match weakest(tokens).map(|t| t.feedback) {
+            Some(FeedbackSource::Called(warning, suggestions)) => (warning, suggestions),
+            Some(FeedbackSource::Sample(sample)) => {
+                let units = work_units(&sample);
+                if sample.len() > SEGMENT_MAX_CHARS
+                    || units > SEGMENT_MAX_UNITS
+                    || self.spent.saturating_add(units) > TOTAL_MAX_UNITS
+                {
+                    return (None, Vec::new());
+                }
+                self.spent += units;
+                let text: String = sample.iter().collect();
+                feedback_of(&(self.oracle)(&text))
+            }
+            Some(FeedbackSource::None) | None => (None, Vec::new()),
+        }
+    }
+}
+
+/// The token with the fewest guesses among those that can give feedback.
+fn weakest(tokens: Vec<Token>) -> Option<Token> {
+    tokens
+        .into_iter()
+        .filter(|t| !matches!(t.feedback, FeedbackSource::None))
+        .min_by(|a, b| a.log10_guesses.total_cmp(&b.log10_guesses))
+}
+
+/// Where the segment of `text` starting at `start` ends: as far as the
+/// segment limits allow, pulled back to a change of character class
+/// (letter to digit, lower to upper case, …) in its second half if there is
+/// one, so that words are less often cut in two.
+fn segment_end(text: &[char], start: usize) -> usize {
+    let mut end = start + 1;
+    while end < text.len()
+        && end - start < SEGMENT_MAX_CHARS
+        && work_units(&text[start..=end]) <= SEGMENT_MAX_UNITS
+    {
+        end += 1;
+    }
+    if end == text.len() {
+        return end;
+    }
+    let half = start + (end - start).div_ceil(2);
+    (half.max(start + 1)..=end)
+        .rev()
+        .find(|&cut| cut < text.len() && class_changes(text[cut - 1], text[cut]))
+        .unwrap_or(end)
+}
+
+#[derive(PartialEq)]
+enum Class {
+    Lower,
+    Upper,
+    Digit,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if c.is_lowercase() {
+        Class::Lower
+    } else if c.is_uppercase() {
+        Class::Upper
+    } else if c.is_numeric() {
+        Class::Digit
+    } else {
+        Class::Other
+    }
+}
+
+/// Whether a word plausibly ends between `a` and `b`: a change of class,
+/// except upper to lower case ("Harbour" is one word).
+fn class_changes(a: char, b: char) -> bool {
+    let (a, b) = (class(a), class(b));
+    a != b && !(a == Class::Upper && b == Class::Lower)
+}
+
+/// Cuts `text` into long repeat runs, long sequence runs and the plain text
+/// between them, left to right.
+fn split_runs(text: &[char]) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if let Some((period, count)) = repeat_at(text, i) {
+            push_plain(text, plain_start, i, &mut parts);
+            parts.push(Part::Repeat { start: i, period, count });
+            i += period * count;
+            plain_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    push_plain(text, plain_start, text.len(), &mut parts);
+    parts
+}
+
+/// Plain text from `start` to `end`, with its long sequence runs split out.
+fn push_plain(text: &[char], start: usize, end: usize, parts: &mut Vec<Part>) {
+    let mut plain_start = start;
+    let mut i = start;
+    while i + 1 < end {
+        let delta = i64::from(u32::from(text[i + 1])) - i64::from(u32::from(text[i]));
+        let mut j = i + 1;
+        while j + 1 < end && i64::from(u32::from(text[j + 1])) - i64::from(u32::from(text[j])) == delta {
+            j += 1;
+        }
+        let len = j - i + 1;
+        if (1..=5).contains(&delta.abs()) && len >= MIN_RUN_CHARS {
+            if plain_start < i {
+                parts.push(Part::Plain { start: plain_start, len: i - plain_start });
+            }
+            parts.push(Part::Sequence { start: i, len, descending: delta < 0 });
+            plain_start = j + 1;
+            i = j + 1;
+        } else {
+            i = j;
+        }
+    }
+    if plain_start < end {
+        parts.push(Part::Plain { start: plain_start, len: end - plain_start });
+    }
+}
+
+/// The longest run of at least two copies of one substring starting at `i`
+/// that covers at least [`MIN_RUN_CHARS`] characters, as (period, count);
+/// the shortest period wins a tie.
+fn repeat_at(text: &[char], i: usize) -> Option<(usize, usize)> {
+    let remaining = text.len() - i;
+    let mut best: Option<(usize, usize)> = None;
+    for period in 1..=remaining / 2 {
+        let mut same = 0;
+        while i + period + same < text.len() && text[i + same] == text[i + period + same] {
+            same += 1;
+        }
+        let count = (same + period) / period;
+        let covered = count * period;
+        if count >= 2 && covered >= MIN_RUN_CHARS && best.is_none_or(|(p, c)| covered > p * c) {
+            best = Some((period, count));
+        }
+    }
+    best
+}
+
+/// zxcvbn's published estimate for a sequence: a few guesses per starting
+/// point (4 for an obvious one like `a` or `1`, 10 for another digit, 26
+/// otherwise), twice as many when descending, times the length.
+fn sequence_log10_guesses(run: &[char], descending: bool) -> f64 {
+    let first = run.first().copied().unwrap_or('a');
+    let base: f64 = if ['a', 'A', 'z', 'Z', '0', '1', '9'].contains(&first) {
+        4.0
+    } else if first.is_ascii_digit() {
+        10.0
+    } else {
+        26.0
+    };
+    let direction = if descending { 2.0 } else { 1.0 };
+    (base * direction * run.len() as f64).log10()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn l33t_bound_multiplies_per_letter_and_doubles_shared_symbols() {
+        assert_eq!(l33t_table_bound(&[]), 1);
+        assert_eq!(l33t_table_bound(&['4', '@']), 2);
+        assert_eq!(l33t_table_bound(&['(', '{', '[', '<', '4', '@']), 8);
+        // '1' stands for i and l: one table each, doubled.
+        assert_eq!(l33t_table_bound(&['1']), 2);
+        assert_eq!(
+            l33t_table_bound(&distinct_l33t_symbols(&chars("4@8({[<3&6|!1|7+0$5%2"))),
+            2 * 4 * 3 * 3 * 2 * 2 * 8
+        );
+    }
+
+    #[test]
+    fn runs_are_split_out() {
+        assert_eq!(split_runs(&chars(&"a".repeat(30))), [Part::Repeat { start: 0, period: 1, count: 30 }]);
+        let text = chars(&format!("xy{}z", "Pass1!".repeat(4)));
+        assert_eq!(
+            split_runs(&text),
+            [
+                Part::Plain { start: 0, len: 2 },
+                Part::Repeat { start: 2, period: 6, count: 4 },
+                Part::Plain { start: 26, len: 1 }
+            ]
+        );
+        let text = chars("Q!abcdefghijklmnop#");
+        assert_eq!(
+            split_runs(&text),
+            [
+                Part::Plain { start: 0, len: 2 },
+                Part::Sequence { start: 2, len: 16, descending: false },
+                Part::Plain { start: 18, len: 1 }
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_respect_the_limits_and_prefer_word_boundaries() {
+        let text = chars("correcthorse-battery-staple-2026-Lantern");
+        let mut start = 0;
+        while start < text.len() {
+            let end = segment_end(&text, start);
+            assert!(end > start && end - start <= SEGMENT_MAX_CHARS);
+            assert!(work_units(&text[start..end]) <= SEGMENT_MAX_UNITS);
+            start = end;
+        }
+        assert_eq!(segment_end(&text, 0), 13, "cut after the dash, not inside 'battery'");
+    }
+
+    #[test]
+    fn scores_follow_zxcvbn_thresholds() {
+        assert_eq!(score_from_log10(2.9), 0);
+        assert_eq!(score_from_log10(3.0), 0);
+        assert_eq!(score_from_log10(3.01), 1);
+        assert_eq!(score_from_log10(7.5), 2);
+        assert_eq!(score_from_log10(9.9), 3);
+        assert_eq!(score_from_log10(10.5), 4);
+    }
+}
