@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use inzant_reset_axum::AdminGate;
 use inzant_reset_core::error::{HookError, ResetError};
 use inzant_reset_core::ports::ResetHooks;
+use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::TriggerReceipt;
 use inzant_reset_core::user::{User, UserId, UserType};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -52,7 +53,10 @@ impl AdminGate for DemoGate {
     fn triggered(&self, user: &UserId, outcome: Result<TriggerReceipt, ResetError>) -> Response {
         let (flash, location) = match outcome {
             Ok(receipt) => (
-                Flash::Success(format!("A password reset email was sent to {}.", receipt.sent_to)),
+                Flash::Success(match receipt.purpose {
+                    Purpose::Reset => format!("A password reset email was sent to {}.", receipt.sent_to),
+                    Purpose::Create => format!("A create password email was sent to {}.", receipt.sent_to),
+                }),
                 user_page(user),
             ),
             Err(ResetError::UnknownUser) => {

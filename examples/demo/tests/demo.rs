@@ -215,7 +215,11 @@ async fn create_password_for_a_user_without_one() {
 
     let before = app.mail_files();
     let page = admin.trigger("1004", "create").await;
-    assert!(page.body.contains("was sent to nell.new@inzant.example."), "{}", page.body);
+    assert!(
+        page.body.contains("A create password email was sent to nell.new@inzant.example."),
+        "{}",
+        page.body
+    );
     let email = new_reset_email(app.mail.path(), &before);
     assert_eq!(email.to, nell);
 
