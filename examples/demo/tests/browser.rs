@@ -1,0 +1,299 @@
+//! The article's process in a real browser: Debian's chromium, driven
+//! through chromedriver with fantoccini, against the demo binary serving on
+//! loopback with its real defaults. The admin sends the email from the
+//! admin screens; the test reads the `.eml` file; the user opens the link,
+//! watches the strength meter, saves, and signs in.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian packages
+//! `chromium` and `chromium-driver`); `scripts/test` installs them. Without
+//! them these tests fail, saying so. When a test fails, screenshots of every
+//! window at phone and desktop widths, and the logs, go to `test-output/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod browser_kit;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use browser_kit::*;
+use fantoccini::Locator;
+use serde_json::{Value, json};
+
+/// A password the Inzant policy rates at least "Acceptable". Typed four
+/// characters at a time, the meter climbs from "Too Weak" (too short) through
+/// the levels: its digit and symbol come first.
+const STRONG: &str = "Zq7!harbour-Lantern-velvet";
+/// A password the policy rates "Too Weak".
+const WEAK: &str = "password";
+
+/// The labels at or above the policy's minimum.
+const GOOD_ENOUGH: [&str; 3] = ["Acceptable", "Good", "Strong"];
+
+/// The admin signs in, clicks "Users" in the sidebar, the Edit action of
+/// user `id`, opens "More Options" and clicks `item` ("Reset Password" or
+/// "Create Password"); the flash names `username`. Returns the email.
+async fn admin_sends(world: &World, tab: &Tab, id: &str, username: &str, item: &str) -> ResetEmail {
+    tab.sign_in(ADMIN, ADMIN_PASSWORD).await;
+    tab.wait_for_location("/admin/users").await;
+    tab.click_named("nav.sidebar a", "Users").await;
+    tab.wait_for_location("/admin/users").await;
+    tab.wait_for_text("h1", "User Search").await;
+    tab.click(&format!("a[href='/admin/users/{id}']")).await;
+    tab.wait_for_location(&format!("/admin/users/{id}")).await;
+    tab.wait_for_text("h1", "User Details").await;
+
+    let before = world.demo.mail_files();
+    tab.click_named(".menu-button", "More Options").await;
+    // Hidden menu items have no visible text: this also waits for the menu to open.
+    tab.click_named(".menu-item", item).await;
+    let flash = tab.wait_for_text(".flash.success", username).await;
+    assert!(flash.contains("email was sent to"), "{flash}");
+
+    let email = world.demo.new_reset_email(&before).await;
+    assert_eq!(email.to, username, "password emails go to the username");
+    assert_eq!(email.code.len(), 6);
+    email
+}
+
+/// Opens the emailed link and waits for the form.
+async fn open_link(tab: &Tab, email: &ResetEmail) {
+    tab.open(&email.link).await;
+    tab.find("#reset-form").await;
+    tab.wait_for_location(email.path()).await;
+}
+
+/// What the server's meter says about `password` for this link (asked
+/// with a plain HTTP client): the label and its CSS class.
+async fn server_rates(world: &World, email: &ResetEmail, password: &str) -> (String, String) {
+    let path = format!("{}/strength", email.path());
+    let (status, body) = post_json(&world.demo.base, &path, &json!({ "password": password })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let report: Value = serde_json::from_str(&body).unwrap();
+    (report["label"].as_str().unwrap().to_owned(), report["class"].as_str().unwrap().to_owned())
+}
+
+/// Waits until the meter beside the password shows `label`, coloured by `class`.
+async fn wait_for_meter(tab: &Tab, label: &str, class: &str) -> String {
+    let wanted_class = format!("strength {class}");
+    poll(&format!("the meter to say {label:?} ({wanted_class})"), || async {
+        let meter = tab.client.find(Locator::Css("#strength")).await.map_err(|e| e.to_string())?;
+        let shown = meter.text().await.map_err(|e| e.to_string())?;
+        let shown_class = meter.attr("class").await.map_err(|e| e.to_string())?.unwrap_or_default();
+        if shown == label && shown_class == wanted_class {
+            Ok(shown)
+        } else {
+            Err(format!("it says {shown:?} with class {shown_class:?}"))
+        }
+    })
+    .await
+}
+
+/// Types `password` into "New Password" a few characters at a time; after
+/// each chunk waits until the meter shows what the server rates the text
+/// typed so far. Returns the labels seen, repeats removed.
+async fn type_watching_meter(world: &World, tab: &Tab, email: &ResetEmail, password: &str) -> Vec<String> {
+    let chars: Vec<char> = password.chars().collect();
+    let mut typed = String::new();
+    let mut seen: Vec<String> = Vec::new();
+    for chunk in chars.chunks(4) {
+        let chunk: String = chunk.iter().collect();
+        tab.type_into("#new_password", &chunk).await;
+        typed.push_str(&chunk);
+        assert_eq!(tab.value("#new_password").await, typed);
+        let (label, class) = server_rates(world, email, &typed).await;
+        let shown = wait_for_meter(tab, &label, &class).await;
+        if seen.last() != Some(&shown) {
+            seen.push(shown);
+        }
+    }
+    seen
+}
+
+/// Types the code, the password and its confirmation, waits for "Save New
+/// Password" to be enabled and clicks it.
+async fn fill_and_save(tab: &Tab, code: &str, password: &str) {
+    tab.clear("#code").await;
+    tab.type_into("#code", code).await;
+    tab.type_into("#new_password", password).await;
+    tab.type_into("#confirm_password", password).await;
+    tab.wait_for_text("#match", "Passwords match").await;
+    tab.wait_enabled("#save", true).await;
+    assert_eq!(tab.text("#save").await, "Save New Password");
+    tab.click("#save").await;
+}
+
+#[tokio::test]
+async fn admin_resets_a_web_users_password_in_the_browser() {
+    browser_test("admin_resets_a_web_users_password_in_the_browser", |world: Arc<World>| async move {
+        let sam = "sam.web@inzant.example";
+        let old_password = world.demo.password(sam);
+        let tab = world.tab("browser", true).await;
+
+        let email = admin_sends(&world, &tab, "1002", sam, "Reset Password").await;
+        assert!(email.subject.contains("Sam Web") || email.subject.contains(sam), "{}", email.subject);
+
+        open_link(&tab, &email).await;
+        let page = tab.page_text().await;
+        for text in ["Reset your password", "Sam Web", "Code", "New Password", "Confirm New Password"] {
+            assert!(page.contains(text), "the reset page lacks {text:?}:\n{page}");
+        }
+        tab.wait_enabled("#save", false).await;
+
+        tab.type_into("#code", &email.code).await;
+        tab.type_into("#new_password", WEAK).await;
+        tab.type_into("#confirm_password", WEAK).await;
+        wait_for_meter(&tab, "Too Weak", "strength-too-weak").await;
+        tab.wait_for_text("#match", "Passwords match").await;
+        assert!(!tab.enabled("#save").await, "a too-weak password cannot be saved");
+
+        tab.clear("#new_password").await;
+        tab.clear("#confirm_password").await;
+        let labels = type_watching_meter(&world, &tab, &email, STRONG).await;
+        eprintln!("strength labels seen while typing {STRONG:?}: {labels:?}");
+        assert_eq!(labels.first().map(String::as_str), Some("Too Weak"), "labels seen: {labels:?}");
+        let last = labels.last().map_or("", String::as_str);
+        assert!(GOOD_ENOUGH.contains(&last), "the meter ends at {last:?}; labels seen: {labels:?}");
+        assert!(labels.len() >= 2, "the label changed as the password grew: {labels:?}");
+        tab.wait_enabled("#save", false).await;
+
+        tab.type_into("#confirm_password", STRONG).await;
+        tab.wait_for_text("#match", "Passwords match").await;
+        tab.wait_enabled("#save", true).await;
+
+        // Always keep a picture of the filled-in reset page at both widths.
+        for (size, file) in
+            [(PHONE, "browser-reset-page-phone.png"), (DESKTOP, "browser-reset-page-desktop.png")]
+        {
+            let path = tab.screenshot(size, file).await;
+            eprintln!("screenshot of the reset page: {}", path.display());
+        }
+
+        tab.click("#save").await;
+        tab.wait_for_location("/login?reset=done").await;
+        tab.wait_for_text(".notice.success", "Your password has been changed").await;
+
+        tab.sign_in(sam, &old_password).await;
+        tab.wait_for_text(".notice.error", "The username or password is incorrect.").await;
+        assert_eq!(tab.location().await, "/login", "the old password no longer signs in");
+
+        tab.sign_in(sam, STRONG).await;
+        tab.wait_for_location("/home").await;
+        tab.wait_for_text("h1", "Welcome, Sam Web").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn device_user_sets_a_password_for_the_apps() {
+    browser_test("device_user_sets_a_password_for_the_apps", |world: Arc<World>| async move {
+        let dana = "dana.device@inzant.example";
+        let old_password = world.demo.password(dana);
+        let sign_in = |password: String| {
+            let base = world.demo.base.clone();
+            async move {
+                let body = json!({ "username": dana, "password": password });
+                post_json(&base, "/api/app/sign-in", &body).await
+            }
+        };
+        assert_eq!(sign_in(old_password.clone()).await.0, StatusCode::OK, "Dana's starting password works");
+
+        let tab = world.tab("browser", true).await;
+        let email = admin_sends(&world, &tab, "1003", dana, "Reset Password").await;
+        open_link(&tab, &email).await;
+        tab.type_into("#code", &email.code).await;
+        let labels = type_watching_meter(&world, &tab, &email, STRONG).await;
+        assert_eq!(labels.first().map(String::as_str), Some("Too Weak"), "{labels:?}");
+        assert!(labels.last().is_some_and(|last| GOOD_ENOUGH.contains(&last.as_str())), "{labels:?}");
+        tab.type_into("#confirm_password", STRONG).await;
+        tab.wait_enabled("#save", true).await;
+        tab.click("#save").await;
+
+        tab.wait_for_location("/password-reset/complete").await;
+        let page = tab.wait_for_text("body", "Inzant Sales Plus").await;
+        assert!(page.contains("Inzant Tradeshow"), "{page}");
+        assert!(page.contains("Your new password is set"), "{page}");
+
+        let (status, body) = sign_in(STRONG.to_owned()).await;
+        assert_eq!(status, StatusCode::OK, "the new password works in the apps: {body}");
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["ok"], true);
+        let (status, body) = sign_in(old_password).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password no longer works: {body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_code_shows_attempts_left() {
+    browser_test("a_wrong_code_shows_attempts_left", |world: Arc<World>| async move {
+        let sam = "sam.web@inzant.example";
+        let tab = world.tab("browser", true).await;
+        let email = admin_sends(&world, &tab, "1002", sam, "Reset Password").await;
+        open_link(&tab, &email).await;
+
+        // The right code with its first digit changed.
+        let mut wrong: Vec<u8> = email.code.bytes().collect();
+        wrong[0] = b'0' + (wrong[0] - b'0' + 1) % 10;
+        let wrong = String::from_utf8(wrong).unwrap();
+        fill_and_save(&tab, &wrong, STRONG).await;
+
+        let message = tab.wait_for_text("#form-message", "The code is incorrect. 4 attempts left.").await;
+        assert!(!message.contains(&email.code), "{message}");
+        assert_eq!(tab.location().await, email.path(), "the form comes back at the same link");
+        assert_eq!(tab.value("#code").await, wrong, "the code field is kept");
+        assert_eq!(tab.value("#new_password").await, "", "the password fields are emptied");
+        assert_eq!(tab.value("#confirm_password").await, "");
+        tab.wait_enabled("#save", false).await;
+
+        // The right code still works after one wrong one.
+        fill_and_save(&tab, &email.code, STRONG).await;
+        tab.wait_for_location("/login?reset=done").await;
+        tab.wait_for_text(".notice.success", "Your password has been changed").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_reset_page_works_without_javascript() {
+    browser_test("the_reset_page_works_without_javascript", |world: Arc<World>| async move {
+        let nell = "nell.new@inzant.example";
+        let admin = world.tab("admin", true).await;
+        let email = admin_sends(&world, &admin, "1004", nell, "Create Password").await;
+
+        let plain = world.tab("no-javascript", false).await;
+        open_link(&plain, &email).await;
+        tab_has_no_script(&plain).await;
+        let page = plain.page_text().await;
+        assert!(page.contains("Create your password"), "{page}");
+
+        plain.type_into("#code", &email.code).await;
+        plain.type_into("#new_password", WEAK).await;
+        plain.type_into("#confirm_password", WEAK).await;
+        plain.click("#save").await;
+        let message = plain.wait_for_text("#form-message", "not strong enough").await;
+        assert!(message.contains("Too Weak"), "{message}");
+        assert_eq!(plain.location().await, email.path());
+        assert_eq!(plain.value("#code").await, email.code, "the code field is kept");
+        assert_eq!(plain.value("#new_password").await, "");
+        assert_eq!(plain.value("#confirm_password").await, "");
+        assert!(plain.find("#rules li.unmet").await.text().await.is_ok(), "the unmet rules are marked");
+
+        plain.type_into("#new_password", STRONG).await;
+        plain.type_into("#confirm_password", STRONG).await;
+        plain.click("#save").await;
+        plain.wait_for_location("/login?reset=done").await;
+        plain.wait_for_text(".notice.success", "Your password has been changed").await;
+
+        plain.sign_in(nell, STRONG).await;
+        plain.wait_for_location("/home").await;
+        plain.wait_for_text("h1", "Welcome, Nell New").await;
+    })
+    .await;
+}
+
+/// The window really runs no script: the reset page's script would have
+/// disabled "Save New Password" on load.
+async fn tab_has_no_script(tab: &Tab) {
+    assert!(tab.enabled("#save").await, "JavaScript seems to be on in the no-JavaScript window");
+    assert_eq!(tab.text("#strength").await, "", "no live meter without JavaScript");
+}
