@@ -1,4 +1,13 @@
 //! The demo's settings, read from the environment (SPEC §6).
+//!
+//! Three more variables exist only to serve a load test (`scripts/load`,
+//! `benches/src/bin/load.rs`), and are left unset otherwise:
+//! `INZANT_DEMO_LOAD_USERS=N` seeds N extra device users without a password
+//! (`load-00001@inzant.example`, …; one reset each, since a user has at most
+//! one live request, a cooldown and a daily cap), `INZANT_RESET_DAILY_CAP`
+//! raises the per-user daily cap (for repeated runs on one database), and
+//! `INZANT_STRENGTH_CHECKS_PER_MINUTE` raises the per-link strength rate limit
+//! so a few links can measure the strength endpoint's latency.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -15,6 +24,9 @@ use crate::DemoError;
 
 /// The longest TTL or cooldown accepted (the core refuses more than 366 days).
 const MAX_SECONDS: u64 = 366 * 24 * 3600;
+
+/// The most load-test users the demo seeds (`INZANT_DEMO_LOAD_USERS`).
+pub const MAX_LOAD_USERS: u32 = 100_000;
 
 /// Where the demo's emails go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +96,19 @@ pub struct DemoConfig {
     pub resend_cooldown: Duration,
     /// Argon2id parameters for new hashes (default: OWASP's).
     pub hash_params: HashParams,
+    /// Load-test knob: this many extra device users without a password,
+    /// `load-00001@inzant.example`, `load-00002@inzant.example`, … with ids
+    /// `load-00001`, … (`INZANT_DEMO_LOAD_USERS`, default 0, at most 100000),
+    /// so a load test can trigger and redeem one reset per user.
+    pub load_users: u32,
+    /// Load-test knob: at most this many reset emails per user in 24 hours
+    /// (`INZANT_RESET_DAILY_CAP`; default: the core's, 10).
+    pub daily_cap: Option<u32>,
+    /// Load-test knob: strength checks allowed per link per minute
+    /// (`INZANT_STRENGTH_CHECKS_PER_MINUTE`; default: the adapter's, 120).
+    /// Raise it only to measure the strength endpoint's latency from a few
+    /// links: the limit is what keeps one link from flooding the server.
+    pub strength_checks_per_minute: Option<u32>,
 }
 
 impl Default for DemoConfig {
@@ -100,6 +125,9 @@ impl Default for DemoConfig {
             reset_ttl: None,
             resend_cooldown: Duration::from_secs(60),
             hash_params: HashParams::default(),
+            load_users: 0,
+            daily_cap: None,
+            strength_checks_per_minute: None,
         }
     }
 }
@@ -170,6 +198,16 @@ impl DemoConfig {
         if let Some(cooldown) = get("INZANT_RESET_COOLDOWN") {
             config.resend_cooldown = Duration::from_secs(parse_seconds("INZANT_RESET_COOLDOWN", &cooldown)?);
         }
+        if let Some(count) = get("INZANT_DEMO_LOAD_USERS") {
+            config.load_users = parse_count("INZANT_DEMO_LOAD_USERS", &count, 0, MAX_LOAD_USERS)?;
+        }
+        if let Some(cap) = get("INZANT_RESET_DAILY_CAP") {
+            config.daily_cap = Some(parse_count("INZANT_RESET_DAILY_CAP", &cap, 1, u32::MAX)?);
+        }
+        if let Some(limit) = get("INZANT_STRENGTH_CHECKS_PER_MINUTE") {
+            config.strength_checks_per_minute =
+                Some(parse_count("INZANT_STRENGTH_CHECKS_PER_MINUTE", &limit, 1, u32::MAX)?);
+        }
         Ok(config)
     }
 
@@ -208,6 +246,15 @@ fn parse_seconds(name: &str, value: &str) -> Result<u64, DemoError> {
         return Err(bad(name, value, expected));
     }
     Ok(seconds)
+}
+
+/// A whole number between `min` and `max`.
+fn parse_count(name: &str, value: &str, min: u32, max: u32) -> Result<u32, DemoError> {
+    let expected = format!("a whole number between {min} and {max}");
+    match value.trim().parse::<u32>() {
+        Ok(count) if (min..=max).contains(&count) => Ok(count),
+        _ => Err(bad(name, value, &expected)),
+    }
 }
 
 /// An `http(s)://host[:port]` origin, optionally with a trailing `/`.
@@ -285,6 +332,11 @@ mod tests {
             ("INZANT_RESET_SECRET", "too short"),
             ("SMTP_URL", "http://mail"),
             ("DATABASE_URL", "mysql://x"),
+            ("INZANT_DEMO_LOAD_USERS", "-1"),
+            ("INZANT_DEMO_LOAD_USERS", "100001"),
+            ("INZANT_RESET_DAILY_CAP", "0"),
+            ("INZANT_RESET_DAILY_CAP", "ten"),
+            ("INZANT_STRENGTH_CHECKS_PER_MINUTE", "0"),
         ] {
             let error = config(&[(name, value)]).unwrap_err();
             assert!(matches!(error, DemoError::Config(_)), "{name}={value}");
@@ -315,5 +367,21 @@ mod tests {
         assert_eq!(c.resend_cooldown, Duration::ZERO);
         assert_eq!(c.mail, MailSetting::Directory(PathBuf::from("/tmp/outbox")));
         assert_eq!(c.reset_secret.unwrap().expose_secret().len(), 32);
+    }
+
+    #[test]
+    fn load_test_knobs() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.load_users, c.daily_cap, c.strength_checks_per_minute), (0, None, None));
+        let c = config(&[
+            ("INZANT_DEMO_LOAD_USERS", "500"),
+            ("INZANT_RESET_DAILY_CAP", "1000"),
+            ("INZANT_STRENGTH_CHECKS_PER_MINUTE", "1000000"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.load_users, c.daily_cap, c.strength_checks_per_minute),
+            (500, Some(1000), Some(1_000_000))
+        );
     }
 }

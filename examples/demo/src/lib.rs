@@ -91,6 +91,8 @@ pub struct Demo {
     pub uses_postgres: bool,
     /// The seeded users and their starting passwords.
     pub seeded: Vec<SeededUser>,
+    /// How many load-test users were seeded (`INZANT_DEMO_LOAD_USERS`).
+    pub load_users: u32,
     /// The core service.
     pub service: Arc<ResetService>,
     /// Signed-in sessions.
@@ -150,6 +152,14 @@ impl Demo {
             };
             let kind = pages::type_label(user.user_type);
             out.push_str(&format!("  {kind:<7} {:<28} {password}\n", user.username));
+        }
+        if self.load_users > 0 {
+            out.push_str(&format!(
+                "  device  {} load-test users {} … {}, no password\n",
+                self.load_users,
+                users::load_user_id(1),
+                users::load_user_id(self.load_users)
+            ));
         }
         out.push_str(&format!(
             "\nDevice users sign in through the apps' stand-in:\n  curl -i {url}/api/app/sign-in \
@@ -238,6 +248,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     };
 
     let seeded = users::seed(&users, &argon2, config.admin_password).await?;
+    users::seed_load_users(&users, config.load_users).await?;
 
     let mut reset_config = ResetConfig::new(format!("{origin}/password-reset/"));
     if let Some(ttl) = config.reset_ttl {
@@ -245,6 +256,9 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         reset_config.create_ttl = ttl;
     }
     reset_config.resend_cooldown = config.resend_cooldown;
+    if let Some(cap) = config.daily_cap {
+        reset_config.max_per_user_per_day = cap;
+    }
 
     let sessions = Arc::new(Sessions::default());
     let flashes = Arc::new(session::Flashes::default());
@@ -265,7 +279,11 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         users: users.clone(),
         secure,
     };
-    let web = ResetWeb::new(Arc::clone(&service), Arc::new(gate), WebSettings::new(origin.clone(), "/login"));
+    let mut web_settings = WebSettings::new(origin.clone(), "/login");
+    if let Some(limit) = config.strength_checks_per_minute {
+        web_settings.strength_checks_per_minute = limit;
+    }
+    let web = ResetWeb::new(Arc::clone(&service), Arc::new(gate), web_settings);
 
     let decoy = users::random_password().ok_or_else(|| {
         DemoError::Startup("the operating system's random number generator failed".to_owned())
@@ -307,6 +325,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         mail: config.mail,
         uses_postgres: config.database_url.is_some(),
         seeded,
+        load_users: config.load_users,
         service,
         sessions,
         flashes,

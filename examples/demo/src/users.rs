@@ -223,11 +223,51 @@ pub async fn seed(
     Ok(seeded)
 }
 
+/// The id of the `n`-th load-test user (counting from 1): `load-00001`, …
+pub fn load_user_id(n: u32) -> String {
+    format!("load-{n:05}")
+}
+
+/// Adds `count` load-test device users without a password (idempotently on
+/// PostgreSQL): ids `load-00001`, …, usernames `load-00001@inzant.example`, …
+pub async fn seed_load_users(users: &Users, count: u32) -> Result<(), DemoError> {
+    let seed_error =
+        |error: DirectoryError| DemoError::Startup(format!("could not add the load-test users: {error}"));
+    for n in 1..=count {
+        let id = load_user_id(n);
+        let user = user(
+            &id,
+            &format!("{id}@inzant.example"),
+            &format!("Load User {n}"),
+            &format!("{id}.inbox@example.org"),
+            UserType::Device,
+        );
+        match users {
+            Users::Memory(directory) => directory.insert(user),
+            Users::Postgres(directory) => directory.upsert_user(&user).await.map_err(seed_error)?,
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use secrecy::ExposeSecret;
 
     use super::*;
+
+    #[tokio::test]
+    async fn load_users_are_device_users_without_a_password() {
+        let users = Users::Memory(Arc::new(MemoryDirectory::new()));
+        seed_load_users(&users, 3).await.unwrap();
+        let all = users.list().await.unwrap();
+        assert_eq!(all.len(), 3);
+        let third = users.find_by_username("load-00003@inzant.example").await.unwrap().unwrap();
+        assert_eq!(third.id, UserId::new("load-00003"));
+        assert_eq!(third.user_type, UserType::Device);
+        assert!(!third.has_password);
+        seed_load_users(&users, 0).await.unwrap();
+    }
 
     #[test]
     fn random_passwords_look_right() {
