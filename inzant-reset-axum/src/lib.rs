@@ -15,18 +15,24 @@
 //!
 //! Mount [`ResetWeb::router`] where you like (nesting keeps working: pages
 //! use relative URLs). Who the admin is comes from your [`AdminGate`].
-//! Hash passwords with [`BlockingHasher`] so Argon2 never runs on the async
+//! Hash passwords with [`BlockingHasher`] and score them with
+//! [`BlockingPolicy`] so neither Argon2 nor the policy runs on the async
 //! executor:
 //!
 //! ```no_run
 //! # async fn wire(service_builder: inzant_reset_core::service::ResetServiceBuilder,
 //! #               gate: std::sync::Arc<dyn inzant_reset_axum::AdminGate>) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use inzant_reset_axum::{BlockingHasher, ResetWeb, WebSettings};
+//! use inzant_reset_axum::{BlockingHasher, BlockingPolicy, ResetWeb, WebSettings};
 //! use inzant_reset_core::hash::{Argon2id, HashParams};
 //!
-//! let hasher = BlockingHasher::new(Argon2id::new(HashParams::default())?, 2);
-//! let service = Arc::new(service_builder.hasher(Arc::new(hasher)).build()?);
+//! let cores = std::thread::available_parallelism().map_or(2, usize::from);
+//! let hasher = BlockingHasher::new(Argon2id::new(HashParams::default())?, cores)?;
+//! let service = service_builder
+//!     .hasher(Arc::new(hasher))
+//!     .policy_runner(Arc::new(BlockingPolicy::new(cores)))
+//!     .build()?;
+//! let service = Arc::new(service);
 //! let web = ResetWeb::new(service, gate, WebSettings::new("https://sales.inzant.example", "/login"));
 //! let app: axum::Router = web.router();
 //! # Ok(()) }
@@ -65,7 +71,7 @@ use inzant_reset_core::service::TriggerReceipt;
 use inzant_reset_core::user::UserId;
 use tokio::sync::Semaphore;
 
-pub use blocking::BlockingHasher;
+pub use blocking::{BlockingHasher, BlockingPolicy};
 
 /// How the adapter behaves; [`WebSettings::new`] gives the defaults.
 #[derive(Clone, Debug)]

@@ -78,7 +78,7 @@ async fn no_secret_reaches_logs_headers_redirects_or_pages() {
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());
-    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2);
+    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2).unwrap();
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),
         directory,

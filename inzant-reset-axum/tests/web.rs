@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use inzant_reset_axum::{AdminGate, BlockingHasher, ResetWeb, WebSettings};
+use inzant_reset_axum::{AdminGate, BlockingHasher, BlockingPolicy, ResetWeb, WebSettings};
 use inzant_reset_core::error::StoreError;
 use inzant_reset_core::hash::{Argon2id, HashParams};
 use inzant_reset_core::memory::{ManualClock, MemoryDirectory, MemoryOutbox, MemoryStore};
@@ -119,7 +119,7 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00 UTC)));
     let mut config = ResetConfig::new(format!("{ORIGIN}/password-reset/"));
     config.resend_cooldown = Duration::ZERO;
-    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2);
+    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2).unwrap();
     let service = ResetService::builder(
         store.clone(),
         directory.clone(),
@@ -129,6 +129,7 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
     )
     .clock(clock.clone())
     .hasher(Arc::new(hasher))
+    .policy_runner(Arc::new(BlockingPolicy::new(2)))
     .build()
     .unwrap();
     let mut settings = WebSettings::new(ORIGIN, "/login");

@@ -3,16 +3,18 @@
 //! the password hasher. All are object-safe and held as `Arc<dyn …>`.
 
 use std::fmt::Debug;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use crate::audit::AuditEvent;
 use crate::email::Email;
 use crate::error::{DirectoryError, HashError, HookError, MailError, StoreError};
 use crate::hash::PasswordHash;
+use crate::policy::{PasswordPolicy, StrengthReport};
 use crate::request::{RequestId, ResetRequest};
 use crate::secret::TokenDigest;
 use crate::state::{Event, RequestState};
@@ -177,6 +179,38 @@ pub trait ResetHooks: Debug + Send + Sync + 'static {
 pub trait Hasher: Debug + Send + Sync + 'static {
     /// Hashes `password` (normalized or not: hashers normalize).
     async fn hash(&self, password: SecretString) -> Result<PasswordHash, HashError>;
+}
+
+/// Where the password policy runs while a form is submitted. Scoring is
+/// bounded (about a millisecond) but a burst of submits would still queue
+/// it on an async executor, so web adapters run it on a blocking pool;
+/// [`InlinePolicy`] runs it on the calling task.
+#[async_trait]
+pub trait PolicyRunner: Debug + Send + Sync + 'static {
+    /// `policy.evaluate(password, inputs)`, wherever this runner runs it.
+    async fn evaluate(
+        &self,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport;
+}
+
+/// Runs the policy on the calling task.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InlinePolicy;
+
+#[async_trait]
+impl PolicyRunner for InlinePolicy {
+    async fn evaluate(
+        &self,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport {
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        policy.evaluate(password.expose_secret(), &inputs)
+    }
 }
 
 /// The system clock.

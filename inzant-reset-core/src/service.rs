@@ -18,8 +18,8 @@ use crate::error::{ConfigError, ResetError, Result, StoreError};
 use crate::hash::{Argon2id, HashParams, PasswordHash};
 use crate::policy::{PasswordPolicy, StrengthReport, normalize_password};
 use crate::ports::{
-    AuditSink, Clock, Finish, Hasher, IssueLimits, IssueOutcome, Mailer, NoHooks, ResetHooks, ResetStore,
-    SystemClock, UserDirectory,
+    AuditSink, Clock, Finish, Hasher, InlinePolicy, IssueLimits, IssueOutcome, Mailer, NoHooks, PolicyRunner,
+    ResetHooks, ResetStore, SystemClock, UserDirectory,
 };
 use crate::request::{Purpose, RequestId, ResetRequest};
 use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
@@ -151,6 +151,7 @@ pub struct ResetServiceBuilder {
     hooks: Arc<dyn ResetHooks>,
     hasher: Option<Arc<dyn Hasher>>,
     policy: PasswordPolicy,
+    policy_runner: Arc<dyn PolicyRunner>,
     email: EmailSettings,
 }
 
@@ -182,6 +183,13 @@ impl ResetServiceBuilder {
     /// Use `policy` instead of the Inzant policy.
     pub fn policy(mut self, policy: PasswordPolicy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// Run the policy during submits with `runner` instead of on the calling
+    /// task (web adapters pass one that uses a blocking pool).
+    pub fn policy_runner(mut self, runner: Arc<dyn PolicyRunner>) -> Self {
+        self.policy_runner = runner;
         self
     }
 
@@ -234,7 +242,8 @@ impl ResetServiceBuilder {
             audit: self.audit,
             hooks: self.hooks,
             hasher,
-            policy: self.policy,
+            policy: Arc::new(self.policy),
+            policy_runner: self.policy_runner,
             email: self.email,
         })
     }
@@ -297,7 +306,8 @@ pub struct ResetService {
     audit: Arc<dyn AuditSink>,
     hooks: Arc<dyn ResetHooks>,
     hasher: Arc<dyn Hasher>,
-    policy: PasswordPolicy,
+    policy: Arc<PasswordPolicy>,
+    policy_runner: Arc<dyn PolicyRunner>,
     email: EmailSettings,
 }
 
@@ -333,6 +343,7 @@ impl ResetService {
             hooks: Arc::new(NoHooks),
             hasher: None,
             policy: PasswordPolicy::default(),
+            policy_runner: Arc::new(InlinePolicy),
             email: EmailSettings::default(),
         }
     }
@@ -458,7 +469,10 @@ impl ResetService {
     /// As [`ResetService::open`].
     pub async fn strength(&self, token: &str, password: &SecretString) -> Result<StrengthReport> {
         let opened = self.open(token).await?;
-        Ok(self.evaluate(&opened, password.expose_secret()))
+        Ok(self
+            .policy_runner
+            .evaluate(Arc::clone(&self.policy), password.clone(), opened.strength_inputs)
+            .await)
     }
 
     /// **Submit.** Checks, in this order: the form's shape and sizes, that the
@@ -491,9 +505,10 @@ impl ResetService {
         }
 
         let user = self.find_user(&request.user).await?.ok_or(ResetError::UnknownLink)?;
-        let inputs = user.strength_inputs();
-        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        let report = self.policy.evaluate(normalized.expose_secret(), &inputs);
+        let report = self
+            .policy_runner
+            .evaluate(Arc::clone(&self.policy), normalized.clone(), user.strength_inputs())
+            .await;
         if !report.is_acceptable() {
             return Err(ResetError::TooWeak(Box::new(report)));
         }

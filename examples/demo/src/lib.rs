@@ -33,7 +33,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use inzant_reset_axum::{BlockingHasher, ResetWeb, WebSettings};
+use inzant_reset_axum::{BlockingHasher, BlockingPolicy, ResetWeb, WebSettings};
 use inzant_reset_core::hash::Argon2id;
 use inzant_reset_core::memory::{MemoryDirectory, MemoryStore};
 use inzant_reset_core::ports::{Mailer, ResetStore};
@@ -263,8 +263,11 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let sessions = Arc::new(Sessions::default());
     let flashes = Arc::new(session::Flashes::default());
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let hasher = BlockingHasher::new(argon2.clone(), cores)
+        .map_err(|error| DemoError::Startup(format!("cannot start the hashing threads: {error}")))?;
     let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
-        .hasher(Arc::new(BlockingHasher::new(argon2.clone(), cores)))
+        .hasher(Arc::new(hasher))
+        .policy_runner(Arc::new(BlockingPolicy::new(cores)))
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
     if let Some(audit) = audit {
         builder = builder.audit(Arc::new(audit));
