@@ -130,6 +130,7 @@ struct Inner {
     gate: Arc<dyn AdminGate>,
     settings: WebSettings,
     limiter: limit::PerLink,
+    opened: limit::OpenedCache,
     strength_permits: Semaphore,
 }
 
@@ -138,6 +139,7 @@ impl ResetWeb {
     pub fn new(service: Arc<ResetService>, gate: Arc<dyn AdminGate>, settings: WebSettings) -> Self {
         let inner = Inner {
             limiter: limit::PerLink::new(settings.strength_checks_per_minute),
+            opened: limit::OpenedCache::default(),
             strength_permits: Semaphore::new(settings.strength_concurrency.max(1)),
             service,
             gate,

@@ -1,9 +1,44 @@
-//! A per-link rate limit for the strength endpoint, so one link cannot be
-//! used to flood the server with expensive evaluations.
+//! Per-link state of the strength endpoint: a rate limit, so one link
+//! cannot flood the server with evaluations, and a short-lived copy of the
+//! opened request, so typing does not query the store on every keystroke
+//! (under a burst of submits the store's connections are busy).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use inzant_reset_core::service::OpenedRequest;
+
+/// How long an opened request is reused for strength checks. Submits
+/// always re-read the store, so a link that died meanwhile is still refused
+/// where it matters.
+const OPENED_TTL: Duration = Duration::from_secs(30);
+
+/// Recently opened requests by link digest.
+#[derive(Default)]
+pub(crate) struct OpenedCache {
+    entries: Mutex<HashMap<[u8; 32], (Instant, OpenedRequest)>>,
+}
+
+impl OpenedCache {
+    /// The request opened for `link` less than [`OPENED_TTL`] ago.
+    pub(crate) fn get(&self, link: &[u8; 32], now: Instant) -> Option<OpenedRequest> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries
+            .get(link)
+            .filter(|(at, _)| now.duration_since(*at) < OPENED_TTL)
+            .map(|(_, opened)| opened.clone())
+    }
+
+    /// Remembers `opened` for `link`.
+    pub(crate) fn put(&self, link: [u8; 32], opened: OpenedRequest, now: Instant) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= SWEEP_AT {
+            entries.retain(|_, (at, _)| now.duration_since(*at) < OPENED_TTL);
+        }
+        entries.insert(link, (now, opened));
+    }
+}
 
 const WINDOW: Duration = Duration::from_secs(60);
 /// Windows kept before stale ones are swept out.

@@ -195,7 +195,9 @@ pub(crate) async fn strength(
         return json_error(StatusCode::NOT_FOUND, &ResetError::UnknownLink.to_string());
     };
     let inner = &web.inner;
-    if !inner.limiter.allow(*link.digest().as_bytes(), Instant::now()) {
+    let digest = *link.digest().as_bytes();
+    let now = Instant::now();
+    if !inner.limiter.allow(digest, now) {
         return json_error(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many strength checks for this link; wait a minute.",
@@ -207,9 +209,15 @@ pub(crate) async fn strength(
         body["error"] = json!(ResetError::TooLong { max: policy.max_length }.to_string());
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
     }
-    let opened = match inner.service.open(&token).await {
-        Ok(opened) => opened,
-        Err(error) => return json_error(status_of(&error), &error.to_string()),
+    let opened = match inner.opened.get(&digest, now) {
+        Some(opened) => opened,
+        None => match inner.service.open(&token).await {
+            Ok(opened) => {
+                inner.opened.put(digest, opened.clone(), now);
+                opened
+            }
+            Err(error) => return json_error(status_of(&error), &error.to_string()),
+        },
     };
     let Ok(_permit) = inner.strength_permits.acquire().await else {
         return json_error(StatusCode::SERVICE_UNAVAILABLE, "The strength meter is unavailable.");

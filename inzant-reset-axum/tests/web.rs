@@ -598,3 +598,17 @@ async fn the_script_and_style_sheet_are_served_from_this_origin() {
     assert!(style.header(header::CONTENT_TYPE).starts_with("text/css"));
     assert!(style.body.contains(".strength-strong"));
 }
+
+#[tokio::test]
+async fn typing_does_not_query_the_store_on_every_keystroke() {
+    let app = app();
+    let (path, code) = app.reset("2").await;
+    assert_eq!(app.strength(&path, "Velvet").await.status, StatusCode::OK);
+    app.store.down.store(true, Ordering::SeqCst);
+    // The opened request is reused for a short while: the meter keeps working…
+    assert_eq!(app.strength(&path, "Velvet-Harb").await.json()["label"], "Too Weak");
+    // …while anything that changes state still needs the store.
+    assert_eq!(app.submit(&path, &code, STRONG, STRONG).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    app.store.down.store(false, Ordering::SeqCst);
+    assert_eq!(app.submit(&path, &code, STRONG, STRONG).await.status, StatusCode::SEE_OTHER);
+}
