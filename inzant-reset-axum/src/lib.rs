@@ -72,6 +72,7 @@ use inzant_reset_core::user::UserId;
 use tokio::sync::Semaphore;
 
 pub use blocking::{BlockingHasher, BlockingPolicy};
+pub use headers::RESET_PAGE_CSP;
 
 /// How the adapter behaves; [`WebSettings::new`] gives the defaults.
 #[derive(Clone, Debug)]

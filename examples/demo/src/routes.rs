@@ -24,10 +24,9 @@ use crate::pages::{self, LoginNotice};
 use crate::session::{FLASH_COOKIE, Flashes, SESSION_COOKIE, Sessions, clear_cookie, cookie, set_cookie};
 use crate::users::Users;
 
-/// The Content-Security-Policy of the demo's pages: same-origin style and
-/// script only, no inline script, no framing.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                       connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The Content-Security-Policy of the demo's pages: the reset pages' own
+/// (same-origin style and script only, no inline script, no framing).
+pub const CSP: &str = inzant_reset_axum::RESET_PAGE_CSP;
 
 /// The demo's shared state.
 #[derive(Clone, Debug)]
