@@ -7,7 +7,7 @@
 use std::fmt;
 
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
-use argon2::{Algorithm, Argon2, Block, Params, PasswordHasher as _, PasswordVerifier as _, Version};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordVerifier as _, Version};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -50,9 +50,8 @@ impl HashParams {
         Self { memory_kib: 64, iterations: 1, parallelism: 1 }
     }
 
-    fn argon2(&self) -> Result<Argon2<'static>, argon2::Error> {
-        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    fn argon2_params(&self) -> Result<Params, argon2::Error> {
+        Params::new(self.memory_kib, self.iterations, self.parallelism, Some(OUTPUT_BYTES))
     }
 }
 
@@ -120,7 +119,7 @@ impl Argon2id {
     /// # Errors
     /// Parameters Argon2 refuses (for instance memory below 8 KiB per lane).
     pub fn new(params: HashParams) -> Result<Self, ConfigError> {
-        params.argon2().map_err(|e| ConfigError::with_source("invalid Argon2id parameters", e))?;
+        params.argon2_params().map_err(|e| ConfigError::with_source("invalid Argon2id parameters", e))?;
         Ok(Self { params })
     }
 
@@ -183,13 +182,7 @@ impl Argon2id {
 
     /// Hashes the normalized `password` with a fresh random salt.
     pub fn hash_password(&self, password: &SecretString) -> Result<PasswordHash, HashError> {
-        let normalized = normalize_password(password.expose_secret());
-        let argon2 =
-            self.params.argon2().map_err(|e| HashError::with_source("invalid Argon2id parameters", e))?;
-        let hash = argon2
-            .hash_password(normalized.expose_secret().as_bytes())
-            .map_err(|e| HashError::with_source("Argon2id hashing failed", e))?;
-        Ok(PasswordHash(hash.to_string()))
+        self.hash_password_in(password, &mut self.memory()?)
     }
 }
 
@@ -239,6 +232,7 @@ pub fn needs_rehash(hash: &str, params: &HashParams) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::PasswordHasher as _;
 
     fn cheap() -> Argon2id {
         Argon2id::new(HashParams::insecure_for_tests()).unwrap()
