@@ -69,7 +69,6 @@ use inzant_reset_core::ResetService;
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::service::TriggerReceipt;
 use inzant_reset_core::user::UserId;
-use tokio::sync::Semaphore;
 
 pub use blocking::{BlockingHasher, BlockingPolicy};
 pub use headers::RESET_PAGE_CSP;
@@ -132,7 +131,7 @@ struct Inner {
     settings: WebSettings,
     limiter: limit::PerLink,
     opened: limit::OpenedCache,
-    strength_permits: Semaphore,
+    strength_runner: BlockingPolicy,
 }
 
 impl ResetWeb {
@@ -141,7 +140,7 @@ impl ResetWeb {
         let inner = Inner {
             limiter: limit::PerLink::new(settings.strength_checks_per_minute),
             opened: limit::OpenedCache::default(),
-            strength_permits: Semaphore::new(settings.strength_concurrency.max(1)),
+            strength_runner: BlockingPolicy::new(settings.strength_concurrency),
             service,
             gate,
             settings,

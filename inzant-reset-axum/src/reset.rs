@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::policy::{Rule, StrengthReport};
+use inzant_reset_core::ports::PolicyRunner as _;
 use inzant_reset_core::secret::LinkToken;
 use inzant_reset_core::service::{Destination, SubmitForm};
 use maud::Markup;
@@ -120,6 +121,16 @@ pub(crate) async fn submit(
     }
 }
 
+/// What to tell someone whose body could not be read: only a password far
+/// over the maximum makes a form too large.
+fn unreadable_body(web: &ResetWeb, rejection: &BytesRejection) -> String {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ResetError::TooLong { max: web.inner.service.policy().max_length }.to_string()
+    } else {
+        rejection.body_text()
+    }
+}
+
 fn login_done(login_url: &str) -> String {
     let joiner = if login_url.contains('?') { '&' } else { '?' };
     format!("{login_url}{joiner}reset=done")
@@ -165,15 +176,7 @@ pub(crate) async fn strength(
 ) -> Response {
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => {
-            let message = match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => {
-                    ResetError::TooLong { max: web.inner.service.policy().max_length }.to_string()
-                }
-                _ => rejection.body_text(),
-            };
-            return json_error(rejection.status(), &message);
-        }
+        Err(rejection) => return json_error(rejection.status(), &unreadable_body(&web, &rejection)),
     };
     let password = if content_type_is(&headers, "application/json") {
         match serde_json::from_slice::<StrengthInput>(&body) {
@@ -219,16 +222,9 @@ pub(crate) async fn strength(
             Err(error) => return json_error(status_of(&error), &error.to_string()),
         },
     };
-    let Ok(_permit) = inner.strength_permits.acquire().await else {
-        return json_error(StatusCode::SERVICE_UNAVAILABLE, "The strength meter is unavailable.");
-    };
-    let service = inner.service.clone();
-    let evaluated =
-        tokio::task::spawn_blocking(move || service.evaluate(&opened, password.expose_secret())).await;
-    match evaluated {
-        Ok(report) => Json(report_json(&report)).into_response(),
-        Err(_) => json_error(StatusCode::SERVICE_UNAVAILABLE, "The strength meter is unavailable."),
-    }
+    let inputs = opened.strength_inputs().into_iter().map(str::to_owned).collect();
+    let report = inner.strength_runner.evaluate(inner.service.shared_policy(), password, inputs).await;
+    Json(report_json(&report)).into_response()
 }
 
 /// GET: the device users' confirmation page.

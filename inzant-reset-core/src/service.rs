@@ -358,6 +358,11 @@ impl ResetService {
         &self.policy
     }
 
+    /// The policy in force, shared, for a [`PolicyRunner`] of the caller's own.
+    pub fn shared_policy(&self) -> Arc<PasswordPolicy> {
+        Arc::clone(&self.policy)
+    }
+
     /// **Trigger.** `actor` (who must be an admin) sends `user` a reset or
     /// create-password email with a new link and code. Earlier live requests
     /// for the user stop working once the email is accepted by the mailer.
