@@ -12,6 +12,7 @@ use inzant_reset_core::error::ResetError;
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::TriggerReceipt;
 use inzant_reset_core::user::UserId;
+use inzant_reset_core::words::{Text, Wording};
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
@@ -34,31 +35,38 @@ pub(crate) fn is_same_site(parts: &Parts, public_origin: &str) -> bool {
 pub(crate) async fn trigger(
     State(web): State<ResetWeb>,
     Path(id): Path<String>,
-    parts: Parts,
+    mut parts: Parts,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let Ok(body) = body else {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.");
-    };
     let inner = &web.inner;
-    if !is_same_site(&parts, &inner.settings.public_origin) {
-        return refuse(StatusCode::FORBIDDEN, "Cross-site requests are not accepted.");
+    let words = inner.service.wording();
+    let Ok(body) = body else {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
+    };
+    if !is_same_site(&parts, inner.service.public_url().origin()) {
+        return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
     }
-    let Some(admin) = inner.gate.admin(&parts).await else {
-        return refuse(StatusCode::FORBIDDEN, "Only an administrator can send a password reset email.");
+    let admin = match inner.gate.actor(&mut parts).await {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
     };
     let purpose = match Fields::parse(&parts.headers, &body, &["purpose"]) {
         Ok(fields) => match fields.get("purpose").unwrap_or("reset") {
             "reset" => Purpose::Reset,
             "create" => Purpose::Create,
-            _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The purpose must be reset or create."),
+            _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &words.text(Text::UnknownPurpose)),
         },
         Err(FormError::Empty) => Purpose::Reset,
-        Err(error) => return refuse(error.status(), error.message()),
+        Err(error) => return refuse(error.status(), &words.text(error.text())),
     };
     let user = UserId::new(id);
     let outcome = inner.service.trigger(&admin, &user, purpose).await;
-    inner.gate.triggered(&user, outcome)
+    if let Err(error) = &outcome
+        && error.is_service_failure()
+    {
+        tracing::error!(user = %user, %error, "a reset email could not be triggered");
+    }
+    inner.gate.triggered(&mut parts, &user, outcome, words).await
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -68,7 +76,7 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 /// The HTTP status for a trigger refusal.
 pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
     match error {
-        ResetError::NotAnAdmin => StatusCode::FORBIDDEN,
+        ResetError::NotAllowed => StatusCode::FORBIDDEN,
         ResetError::UnknownUser => StatusCode::NOT_FOUND,
         ResetError::Cooldown { .. } | ResetError::DailyLimit { .. } => StatusCode::TOO_MANY_REQUESTS,
         ResetError::MailFailed { .. } => StatusCode::BAD_GATEWAY,
@@ -77,16 +85,34 @@ pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
     }
 }
 
-pub(crate) fn json_answer(_user: &UserId, outcome: Result<TriggerReceipt, ResetError>) -> Response {
+/// The default answer to a trigger: JSON for scripts and API clients.
+pub(crate) fn json_answer(
+    _user: &UserId,
+    outcome: Result<TriggerReceipt, ResetError>,
+    words: &dyn Wording,
+) -> Response {
     match outcome {
-        Ok(receipt) => Json(json!({
-            "request": receipt.request.to_string(),
-            "sent_to": receipt.sent_to,
-            "expires_at": receipt.expires_at.format(&Rfc3339).unwrap_or_default(),
-        }))
-        .into_response(),
+        Ok(receipt) => match receipt.expires_at.format(&Rfc3339) {
+            Ok(expires_at) => Json(json!({
+                "request": receipt.request.to_string(),
+                "purpose": receipt.purpose.as_str(),
+                "sent_to": receipt.sent_to,
+                "expires_at": expires_at,
+            }))
+            .into_response(),
+            Err(error) => {
+                // The email went out; only this answer cannot say until when.
+                tracing::error!(%error, "a trigger's expiry time cannot be written as RFC 3339");
+                Json(json!({
+                    "request": receipt.request.to_string(),
+                    "purpose": receipt.purpose.as_str(),
+                    "sent_to": receipt.sent_to,
+                }))
+                .into_response()
+            }
+        },
         Err(error) => {
-            let mut response = refuse(trigger_status(&error), &error.to_string());
+            let mut response = refuse(trigger_status(&error), &words.refusal(&error));
             if let ResetError::Cooldown { retry_after_secs } = error {
                 response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }

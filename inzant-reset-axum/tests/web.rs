@@ -12,10 +12,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
-use inzant_reset_axum::{AdminGate, BlockingHasher, BlockingPolicy, ResetWeb, WebSettings};
+use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
 use inzant_reset_core::error::StoreError;
-use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::{ManualClock, MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::ports::{Finish, IssueLimits, IssueOutcome, ResetStore};
 use inzant_reset_core::prelude::*;
@@ -35,8 +36,11 @@ struct HeaderGate;
 
 #[async_trait]
 impl AdminGate for HeaderGate {
-    async fn admin(&self, request: &Parts) -> Option<UserId> {
-        request.headers.get("x-admin").and_then(|v| v.to_str().ok()).map(UserId::new)
+    async fn actor(&self, request: &mut Parts) -> Result<UserId, Response> {
+        match request.headers.get("x-admin").and_then(|v| v.to_str().ok()) {
+            Some(id) => Ok(UserId::new(id)),
+            None => Err(StatusCode::FORBIDDEN.into_response()),
+        }
     }
 }
 
@@ -117,9 +121,8 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
     let outbox = Arc::new(MemoryOutbox::new());
     let store = Arc::new(FlakyStore::default());
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00 UTC)));
-    let mut config = ResetConfig::new(format!("{ORIGIN}/password-reset/"));
+    let mut config = ResetConfig::new(ORIGIN);
     config.resend_cooldown = Duration::ZERO;
-    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2).unwrap();
     let service = ResetService::builder(
         store.clone(),
         directory.clone(),
@@ -128,11 +131,10 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
         config,
     )
     .clock(clock.clone())
-    .hasher(Arc::new(hasher))
-    .policy_runner(Arc::new(BlockingPolicy::new(2)))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
-    let mut settings = WebSettings::new(ORIGIN, "/login");
+    let mut settings = WebSettings::new("/login");
     edit(&mut settings);
     let router = ResetWeb::new(Arc::new(service), Arc::new(HeaderGate), settings).router();
     App { router, outbox, directory, store, clock }
@@ -573,13 +575,12 @@ async fn a_resend_within_the_cooldown_is_429_with_retry_after() {
         directory,
         outbox,
         CodeKeys::new(vec![5; 32], vec![]).unwrap(),
-        ResetConfig::new(format!("{ORIGIN}/password-reset/")),
+        ResetConfig::new(ORIGIN),
     )
-    .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
-    app.router =
-        ResetWeb::new(Arc::new(service), Arc::new(HeaderGate), WebSettings::new(ORIGIN, "/login")).router();
+    app.router = ResetWeb::new(Arc::new(service), Arc::new(HeaderGate), WebSettings::new("/login")).router();
     assert_eq!(app.trigger("2", "1").await.status, StatusCode::OK);
     let again = app.trigger("2", "1").await;
     assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);

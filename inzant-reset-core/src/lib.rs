@@ -18,9 +18,12 @@
 //!    count the attempt and check the code → Argon2id ([`hash`]) → complete once.
 //!
 //! [`state::transition`] is the request's whole life. The core does no I/O
-//! of its own: storage, mail, users, time and audit are the traits of
-//! [`ports`], with in-memory versions in [`memory`]. Store crates prove
-//! themselves with the `conformance` suite (cargo feature `conformance`).
+//! of its own: storage, mail, users, who may do what, time and audit are the
+//! traits of [`ports`], with in-memory versions in [`memory`]. Store crates
+//! prove themselves with the `conformance` suite (cargo feature
+//! `conformance`). Hashing and scoring run on the service's own threads
+//! ([`workers`]), never on the host's async executor; every word people
+//! read comes from a replaceable [`words::Wording`].
 //!
 //! Secrets are types: tokens, codes and passwords are `secrecy` values whose
 //! `Debug` never shows them, and no error message contains one.
@@ -44,7 +47,10 @@ pub mod service;
 #[cfg(feature = "smtp")]
 pub mod smtp;
 pub mod state;
+pub mod url;
 pub mod user;
+pub mod words;
+pub mod workers;
 
 pub use error::{ResetError, Result};
 pub use hash::{needs_rehash, verify};
@@ -53,12 +59,15 @@ pub use service::{ResetConfig, ResetService};
 
 /// The names most hosts need, in one import.
 pub mod prelude {
+    pub use crate::email::{Email, EmailMessage, EmailSettings};
     pub use crate::error::ResetError;
     pub use crate::policy::{PasswordPolicy, StrengthLevel, StrengthReport};
+    pub use crate::ports::{AdminAction, Authorization, Mailer, ResetHooks, UserDirectory};
     pub use crate::request::{Purpose, RequestId};
     pub use crate::secret::{CodeKeys, OsRandom};
     pub use crate::service::{
         Destination, OpenedRequest, ResetConfig, ResetOutcome, ResetService, SubmitForm, TriggerReceipt,
     };
     pub use crate::user::{User, UserId, UserType};
+    pub use crate::words::{English, Text, Wording};
 }

@@ -261,7 +261,7 @@ impl MemoryOutbox {
     /// from its plain-text part as a person would. For tests.
     pub fn last_link_and_code(&self) -> Option<(String, String)> {
         let emails = lock(&self.emails);
-        let email = emails.iter().rev().find(|e| matches!(e.kind, EmailKind::Reset | EmailKind::Create))?;
+        let email = emails.iter().rev().find(|e| matches!(e.kind(), EmailKind::Reset | EmailKind::Create))?;
         let text = email.text.expose_secret();
         let link = text.lines().find(|line| line.starts_with("http"))?;
         let token = link.rsplit('/').next()?.to_owned();

@@ -17,6 +17,7 @@ use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
 use inzant_reset_core::state::RequestState;
 use inzant_reset_core::verify;
+use inzant_reset_core::words::{English, Wording};
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use secrecy::SecretString;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -101,7 +102,7 @@ fn world(mailer: Arc<dyn Mailer>, username: &str, email: EmailSettings) -> World
         directory.clone(),
         mailer,
         CodeKeys::new(vec![7; 32], vec![]).unwrap(),
-        ResetConfig::new(LINK_BASE),
+        ResetConfig::new("https://sales.inzant.example"),
     )
     .hasher(Arc::new(hasher))
     .email(email)
@@ -431,7 +432,7 @@ async fn trigger_fails(mailer: Arc<SmtpMailer>, test: &str) -> String {
     let error = world.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap_err();
 
     assert_eq!(
-        error.to_string(),
+        English.refusal(&error),
         format!("The email could not be sent to {}; no reset is pending.", world.username)
     );
     let ResetError::MailFailed { recipient, source } = &error else {

@@ -15,9 +15,9 @@ use sqlx::{AssertSqlSafe, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::directory::PgUserDirectory;
 use crate::error::{corrupt, db_error};
 use crate::schema::Schema;
+use crate::users::UsersTable;
 
 /// The first key of the two-key advisory lock taken per user while issuing
 /// (`pg_advisory_xact_lock(ISSUE_LOCK_CLASS, hashtext(user_id))`). The
@@ -98,13 +98,14 @@ impl Statements {
 /// - [`supersede_older`](ResetStore::supersede_older) is a single `UPDATE …
 ///   RETURNING` ordered by an identity column (the store's issue order);
 /// - with [`PgStore::with_users`], [`complete_with_password`](ResetStore::complete_with_password)
-///   completes the request and writes the hash in one transaction.
+///   completes the request and writes the hash into the host's users table
+///   in one transaction.
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
     schema: Schema,
     sql: Arc<Statements>,
-    set_password: Option<Arc<str>>,
+    users: Option<(Arc<UsersTable>, Arc<str>)>,
 }
 
 impl PgStore {
@@ -112,23 +113,23 @@ impl PgStore {
     /// ([`Schema::DEFAULT_NAME`]). Run [`crate::migrate`] first.
     pub fn new(pool: PgPool) -> Self {
         let schema = Schema::default();
-        Self { pool, sql: Arc::new(Statements::new(&schema)), schema, set_password: None }
+        Self { pool, sql: Arc::new(Statements::new(&schema)), schema, users: None }
     }
 
-    /// Uses the tables in `schema` instead. Call before [`PgStore::with_users`].
+    /// Uses the tables in `schema` instead.
     pub fn with_schema(mut self, schema: Schema) -> Self {
         self.sql = Arc::new(Statements::new(&schema));
         self.schema = schema;
         self
     }
 
-    /// Declares that `directory`'s users table is in this store's database,
-    /// so that completing a request and saving the new password hash commit
-    /// in one transaction (see [`ResetStore::complete_with_password`]). The
-    /// store's own pool runs that transaction; `directory` only names the table.
-    pub fn with_users(mut self, directory: &PgUserDirectory) -> Self {
-        let users = directory.schema().table("users");
-        self.set_password = Some(format!("UPDATE {users} SET password_hash = $2 WHERE id = $1").into());
+    /// Declares that the host's users live in `table`, in this store's
+    /// database, so that completing a request and saving the new password
+    /// hash there commit in one transaction (see
+    /// [`ResetStore::complete_with_password`]): either both happen or
+    /// neither, whatever fails in between.
+    pub fn with_users(mut self, table: &UsersTable) -> Self {
+        self.users = Some((Arc::new(table.clone()), table.set_password_sql().into()));
         self
     }
 
@@ -322,8 +323,16 @@ impl ResetStore for PgStore {
         hash: &PasswordHash,
         now: OffsetDateTime,
     ) -> Result<Option<bool>, StoreError> {
-        let Some(set_password) = &self.set_password else {
+        let Some((table, set_password)) = &self.users else {
             return Ok(None);
+        };
+        let no_such_user = || {
+            StoreError::new(format!(
+                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
+            ))
+        };
+        let Some(save) = table.bind_set_password(set_password, user) else {
+            return Err(no_such_user());
         };
         let mut tx = self.pool.begin().await.map_err(db_error("start the completion transaction"))?;
         let completed = query(&self.sql.complete_for_user)
@@ -337,17 +346,14 @@ impl ResetStore for PgStore {
             // Nothing changed: dropping the transaction rolls it back.
             return Ok(Some(false));
         }
-        let saved = query(set_password)
-            .bind(user.as_str())
+        let saved = save
             .bind(hash.as_str())
             .execute(&mut *tx)
             .await
             .map_err(db_error("save the new password hash"))?;
         if saved.rows_affected() != 1 {
             tx.rollback().await.map_err(db_error("roll back the completion"))?;
-            return Err(StoreError::new(format!(
-                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
-            )));
+            return Err(no_such_user());
         }
         tx.commit().await.map_err(db_error("commit the completion and the new password hash"))?;
         Ok(Some(true))

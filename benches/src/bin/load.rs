@@ -57,7 +57,7 @@ use inzant_reset_core::error::MailError;
 use inzant_reset_core::hash::{Argon2id, HashParams};
 use inzant_reset_core::ports::Mailer;
 use inzant_reset_core::prelude::*;
-use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
+use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema, UsersTable};
 use mail_parser::MessageParser;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::SecretString;
@@ -1164,7 +1164,16 @@ async fn core_trigger_in(
 ) -> Fallible<()> {
     let warmup = (args.core_users / 20).max(10);
     let total = args.core_users + warmup;
+    // The host's users: a table of its own next to the library's, in the scratch schema.
     let users_table = format!("{}.\"users\"", schema.quoted());
+    let create = format!(
+        "CREATE TABLE {users_table} (id text PRIMARY KEY, username text NOT NULL, display_name text NOT NULL, \
+         email_to text, user_type text NOT NULL, password_hash text)"
+    );
+    sqlx::query(AssertSqlSafe(create))
+        .execute(pool)
+        .await
+        .map_err(|error| format!("creating the users table: {error}"))?;
     let insert = format!(
         "INSERT INTO {users_table} (id, username, display_name, email_to, user_type) \
          VALUES ('admin', 'admin@inzant.example', 'Ada Admin', NULL, 'admin')"
@@ -1189,8 +1198,10 @@ async fn core_trigger_in(
         .await
         .map_err(|error| format!("analyzing users: {error}"))?;
 
-    let directory = PgUserDirectory::new(pool.clone()).with_schema(schema.clone());
-    let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&directory);
+    let table = UsersTable::new(&format!("{}.users", schema.name()))
+        .map_err(|error| format!("the users table: {error}"))?;
+    let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&table);
+    let directory = PgUserDirectory::new(pool.clone(), table);
     let audit = PgAudit::new(pool.clone()).with_schema(schema.clone());
     let keys = CodeKeys::generate(&OsRandom).map_err(|error| format!("no randomness: {error}"))?;
     let service = ResetService::builder(
@@ -1198,7 +1209,7 @@ async fn core_trigger_in(
         Arc::new(directory),
         Arc::new(DropMailer),
         keys,
-        ResetConfig::new("http://127.0.0.1/password-reset/"),
+        ResetConfig::new("http://127.0.0.1"),
     )
     .audit(Arc::new(audit))
     .build()

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use axum::Json;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -16,7 +17,9 @@ use inzant_reset_core::ports::ResetHooks;
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::TriggerReceipt;
 use inzant_reset_core::user::{User, UserId, UserType};
+use inzant_reset_core::words::{English, Wording};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::json;
 
 use crate::session::{FLASH_COOKIE, Flash, Flashes, Sessions, set_cookie};
 use crate::users::Users;
@@ -38,19 +41,31 @@ pub struct DemoGate {
 
 #[async_trait]
 impl AdminGate for DemoGate {
-    async fn admin(&self, request: &Parts) -> Option<UserId> {
-        let id = self.sessions.user_of(&request.headers)?;
+    async fn actor(&self, request: &mut Parts) -> Result<UserId, Response> {
+        let refused = || {
+            let message = English.refusal(&ResetError::NotAllowed);
+            (StatusCode::FORBIDDEN, Json(json!({ "error": message }))).into_response()
+        };
+        let id = self.sessions.user_of(&request.headers).ok_or_else(refused)?;
         match self.users.find(&id).await {
-            Ok(Some(user)) if user.user_type == UserType::Admin => Some(user.id),
-            Ok(_) => None,
+            Ok(Some(user)) if user.user_type == UserType::Admin => Ok(user.id),
+            Ok(_) => Err(refused()),
             Err(error) => {
+                // An outage is not a refusal: the admin may retry in a moment.
                 tracing::error!(%error, "could not look up the signed-in user");
-                None
+                let message = English.refusal(&ResetError::Directory(error));
+                Err((StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "error": message }))).into_response())
             }
         }
     }
 
-    fn triggered(&self, user: &UserId, outcome: Result<TriggerReceipt, ResetError>) -> Response {
+    async fn triggered(
+        &self,
+        _parts: &mut Parts,
+        user: &UserId,
+        outcome: Result<TriggerReceipt, ResetError>,
+        words: &dyn Wording,
+    ) -> Response {
         let (flash, location) = match outcome {
             Ok(receipt) => (
                 Flash::Success(match receipt.purpose {
@@ -59,15 +74,11 @@ impl AdminGate for DemoGate {
                 }),
                 user_page(user),
             ),
-            Err(ResetError::UnknownUser) => {
-                (Flash::Error(ResetError::UnknownUser.to_string()), "/admin/users".to_owned())
-            }
-            Err(error) => {
-                if error.is_service_failure() {
-                    tracing::error!(user = %user, %error, "a reset email could not be triggered");
-                }
-                (Flash::Error(error.to_string()), user_page(user))
-            }
+            Err(ResetError::UnknownUser) => (
+                Flash::Error(words.refusal(&ResetError::UnknownUser).into_owned()),
+                "/admin/users".to_owned(),
+            ),
+            Err(error) => (Flash::Error(words.refusal(&error).into_owned()), user_page(user)),
         };
         let mut response = StatusCode::SEE_OTHER.into_response();
         if let Ok(location) = HeaderValue::from_str(&location) {
