@@ -35,7 +35,7 @@
 //! ```no_run
 //! # async fn wire(service: inzant_reset_core::ResetService) {
 //! use std::sync::Arc;
-//! use axum::response::{IntoResponse, Redirect};
+//! use axum::response::Redirect;
 //! use inzant_reset_axum::maud::{DOCTYPE, Markup, html};
 //! use inzant_reset_axum::{ExtractorGate, Page, ResetWeb, WebSettings};
 //! use inzant_reset_core::user::UserId;
@@ -44,7 +44,7 @@
 //! let gate = ExtractorGate::new((), |headers: axum::http::HeaderMap| {
 //!     match headers.get("x-admin-id").and_then(|v| v.to_str().ok()) {
 //!         Some(id) => Ok(UserId::new(id)),
-//!         None => Err(Redirect::to("/login").into_response()),
+//!         None => Err(Redirect::to("/login")),
 //!     }
 //! });
 //! let layout = |page: Page<'_>| -> Markup {
@@ -173,35 +173,40 @@ pub trait AdminGate: Send + Sync + 'static {
 }
 
 /// An [`AdminGate`] from any of the host's extractors: `to_actor` turns
-/// what the extractor gives into the admin's id, or the host's own answer.
+/// what the extractor gives into the admin's id, or the host's own answer
+/// (anything `IntoResponse`: a `Redirect` to its login page, a status).
 /// The extractor's own rejection is answered as it is. Triggers are
 /// answered with JSON; implement [`AdminGate`] to answer otherwise.
 ///
 /// With axum-login: `ExtractorGate::new((), |auth: AuthSession<Backend>| …)`.
-pub struct ExtractorGate<E, S, F> {
+pub struct ExtractorGate<E, S, F, R> {
     state: S,
     to_actor: F,
-    extractor: PhantomData<fn() -> E>,
+    types: PhantomData<fn() -> (E, R)>,
 }
 
-impl<E, S, F> ExtractorGate<E, S, F> {
+impl<E, S, F, R> ExtractorGate<E, S, F, R>
+where
+    F: Fn(E) -> Result<UserId, R>,
+{
     /// Runs extractor `E` with the host's `state` (often `()`), then `to_actor`.
     pub fn new(state: S, to_actor: F) -> Self {
-        Self { state, to_actor, extractor: PhantomData }
+        Self { state, to_actor, types: PhantomData }
     }
 }
 
 #[async_trait]
-impl<E, S, F> AdminGate for ExtractorGate<E, S, F>
+impl<E, S, F, R> AdminGate for ExtractorGate<E, S, F, R>
 where
     E: FromRequestParts<S> + Send + 'static,
     S: Send + Sync + 'static,
-    F: Fn(E) -> Result<UserId, Response> + Send + Sync + 'static,
+    F: Fn(E) -> Result<UserId, R> + Send + Sync + 'static,
+    R: IntoResponse + 'static,
 {
     async fn actor(&self, parts: &mut Parts) -> Result<UserId, Response> {
         let extracted =
             E::from_request_parts(parts, &self.state).await.map_err(IntoResponse::into_response)?;
-        (self.to_actor)(extracted)
+        (self.to_actor)(extracted).map_err(IntoResponse::into_response)
     }
 }
 
