@@ -12,8 +12,9 @@ pub struct Page<'a> {
     /// The language of the words, for `<html lang>`.
     pub language: &'a str,
     /// What goes in `<head>`: the pages' style sheet and script (same
-    /// origin, relative URLs) and `<meta name="referrer" content="no-referrer">`.
-    /// Include it, or the strength meter does not run.
+    /// origin, relative URLs). Include it, or the strength meter does not
+    /// run. Both elements are also allowed in `<body>`, so a layout without
+    /// a head slot can render `(page.head) (page.body)` where its content goes.
     pub head: Markup,
     /// The content: one `<div class="inzant-reset">` with a heading, the
     /// message and the form. Flow content, so it fits in the host's `<main>`.
@@ -54,6 +55,7 @@ impl PageLayout for StandaloneLayout {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="referrer" content="no-referrer";
                     title { (page.title) }
                     (page.head)
                 }

@@ -24,7 +24,6 @@ impl Chrome<'_> {
         let title = self.words.page_title(title);
         let language = self.words.language();
         let head = html! {
-            meta name="referrer" content="no-referrer";
             link rel="stylesheet" href="assets/reset.css";
             script src="assets/reset.js" defer {}
         };
@@ -56,7 +55,8 @@ fn template(template: &str, markup: impl Fn(&str) -> Option<Markup>) -> Markup {
 /// A `<time>` element: the words' rendering (UTC) without JavaScript, the
 /// viewer's own time zone with it.
 pub(crate) fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
-    let machine = at.format(&Rfc3339).ok();
+    // Whole seconds: HTML allows at most three digits of a fraction.
+    let machine = at.replace_nanosecond(0).ok().and_then(|at| at.format(&Rfc3339).ok());
     html! { time datetime=[machine] data-local { (words.time(at)) } }
 }
 
