@@ -19,6 +19,11 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
+
 mod config;
 mod gate;
 mod pages;
@@ -183,7 +188,7 @@ impl Demo {
 
 /// Wires everything: store, users and audit (memory, or PostgreSQL with
 /// migrations), the mailer, the code key, the seeded users, the core
-/// service (Argon2id on the blocking pool, sessions revoked after a reset),
+/// service (Argon2id on its own threads, sessions revoked after a reset),
 /// the adapter and the demo's routes.
 ///
 /// # Errors
