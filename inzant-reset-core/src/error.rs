@@ -115,6 +115,9 @@ pub enum ResetError {
     /// The request was withdrawn (for example its email could not be sent).
     #[error("the reset request was revoked")]
     Revoked,
+    /// An admin cancelled the request.
+    #[error("the reset request was cancelled by an admin")]
+    Cancelled,
     /// The link does not name any request.
     #[error("the link names no reset request")]
     UnknownLink,
@@ -143,6 +146,15 @@ pub enum ResetError {
     /// The target user does not exist.
     #[error("no such user")]
     UnknownUser,
+    /// A create-password email for a user who already has a password.
+    #[error("the user already has a password; a create-password email would say otherwise")]
+    HasPassword {
+        /// The user's display name.
+        display_name: String,
+    },
+    /// A cancel, but the user has no live reset request.
+    #[error("the user has no live reset request to cancel")]
+    NothingToCancel,
     /// The user was sent a reset email too recently.
     #[error("the user was sent a reset email less than the cooldown ago; retry in {retry_after_secs} s")]
     Cooldown {
@@ -191,6 +203,7 @@ impl ResetError {
                 | Self::AlreadyUsed
                 | Self::Superseded
                 | Self::Revoked
+                | Self::Cancelled
                 | Self::UnknownLink
                 | Self::PasswordNotSaved(_)
         )

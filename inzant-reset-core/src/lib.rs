@@ -16,6 +16,8 @@
 //!    composition, zxcvbn, five [`policy::StrengthLevel`]s.
 //! 4. **Submit** — [`ResetService::submit`]: shape → match → policy → live →
 //!    count the attempt and check the code → Argon2id ([`hash`]) → complete once.
+//! 5. **Status and cancel** — [`ResetService::status`], [`ResetService::cancel`]:
+//!    what the admin sees on the user's page, and stopping a live reset.
 //!
 //! [`state::transition`] is the request's whole life. The core does no I/O
 //! of its own: storage, mail, users, who may do what, time and audit are the
@@ -47,6 +49,7 @@ pub mod service;
 #[cfg(feature = "smtp")]
 pub mod smtp;
 pub mod state;
+pub mod status;
 pub mod url;
 pub mod user;
 pub mod words;
@@ -68,6 +71,7 @@ pub mod prelude {
     pub use crate::service::{
         Destination, OpenedRequest, ResetConfig, ResetOutcome, ResetService, SubmitForm, TriggerReceipt,
     };
+    pub use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
     pub use crate::user::{User, UserId, UserType};
     pub use crate::words::{English, Text, Wording};
 }

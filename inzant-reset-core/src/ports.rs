@@ -54,6 +54,8 @@ pub enum Finish {
     Lock,
     /// Withdrawn (its email could not be sent).
     Revoke,
+    /// Cancelled by an admin.
+    Cancel,
 }
 
 impl Finish {
@@ -63,6 +65,7 @@ impl Finish {
             Self::Complete => Event::RightCode,
             Self::Lock => Event::WrongCode { attempts_left: 0 },
             Self::Revoke => Event::Withdrawn,
+            Self::Cancel => Event::CancelledByAdmin,
         }
     }
 
@@ -72,6 +75,7 @@ impl Finish {
             Self::Complete => RequestState::Completed,
             Self::Lock => RequestState::Locked,
             Self::Revoke => RequestState::Revoked,
+            Self::Cancel => RequestState::Cancelled,
         }
     }
 }
@@ -92,8 +96,13 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
     async fn issue(&self, request: &ResetRequest, limits: IssueLimits) -> Result<IssueOutcome, StoreError>;
 
     /// Marks `Superseded` every `Issued` request of the same user that was
-    /// issued before request `id` (in the store's issue order), and returns them.
+    /// issued before request `id` (in the store's issue order), with
+    /// `finished_at` set to request `id`'s `created_at`, and returns them.
     async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError>;
+
+    /// The user's `limit` most recently issued requests, newest first (in
+    /// the store's issue order), whatever their state.
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError>;
 
     /// The request whose token has `digest`, if any.
     async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError>;
@@ -108,9 +117,10 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> Result<Option<u32>, StoreError>;
 
-    /// Moves an `Issued` request to `finish.target()`; `Complete` also needs
-    /// the request unexpired at `now`. Returns whether this call changed it:
-    /// of many concurrent calls at most one returns `true`.
+    /// Moves an `Issued` request to `finish.target()` and sets its
+    /// `finished_at` to `now`; `Complete` also needs the request unexpired
+    /// at `now`. Returns whether this call changed it: of many concurrent
+    /// calls (of any kinds) at most one returns `true`.
     async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError>;
 
     /// Completes request `id` (as `finish(id, Finish::Complete, now)`) and
@@ -153,6 +163,10 @@ pub trait UserDirectory: Debug + Send + Sync + 'static {
 pub enum AdminAction {
     /// Send a reset or create-password email.
     SendReset(Purpose),
+    /// See where the user's latest reset stands, and their recent password events.
+    ViewStatus,
+    /// Cancel the user's live reset.
+    Cancel,
 }
 
 /// The host's rule for who may manage whose password resets.
@@ -209,6 +223,15 @@ pub trait Clock: Debug + Send + Sync + 'static {
 pub trait AuditSink: Debug + Send + Sync + 'static {
     /// Records `event`.
     async fn record(&self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// The user's `limit` most recent events, newest first, leaving out
+    /// wrong-code events (the request's attempt count tells those). Sinks
+    /// that cannot read back (logs) return none, and admins then see no
+    /// recent activity.
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {
+        let _ = (user, limit);
+        Ok(Vec::new())
+    }
 }
 
 /// The host's reactions to a finished reset.

@@ -12,6 +12,8 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
+use std::collections::HashMap;
+
 use crate::audit::{AuditEvent, AuditKind, TracingAudit};
 use crate::email::{EmailSettings, password_changed_email, reset_email};
 use crate::error::{ConfigError, HashError, ResetError, Result, StoreError};
@@ -24,6 +26,7 @@ use crate::ports::{
 use crate::request::{Purpose, RequestId, ResetRequest};
 use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
 use crate::state::RequestState;
+use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
 use crate::url::PublicUrl;
 use crate::user::{User, UserId, UserType};
 use crate::words::{English, Wording};
@@ -462,6 +465,10 @@ impl ResetService {
     /// keep working), and service failures.
     pub async fn trigger(&self, actor: &UserId, user: &UserId, purpose: Purpose) -> Result<TriggerReceipt> {
         let (_admin, user) = self.authorize(actor, user, AdminAction::SendReset(purpose)).await?;
+        if purpose == Purpose::Create && user.has_password {
+            // The create email says "It has no password yet": it would be untrue.
+            return Err(ResetError::HasPassword { display_name: user.display_name });
+        }
 
         let now = self.clock.now();
         let token = LinkToken::generate(&OsRandom)?;
@@ -478,6 +485,7 @@ impl ResetService {
             attempts: 0,
             created_at: now,
             expires_at: now + self.config.ttl(purpose),
+            finished_at: None,
         };
         let limits = IssueLimits {
             cooldown: self.config.resend_cooldown,
@@ -630,9 +638,12 @@ impl ResetService {
             self.record(AuditKind::HookFailed, &request, None).await;
         }
         let notice = password_changed_email(&self.email, self.wording.as_ref(), &user, self.clock.now());
-        if let Err(error) = self.mailer.send(&notice).await {
-            tracing::warn!(user = %user.id, %error, "the password-changed notice could not be sent");
-            self.record(AuditKind::NoticeFailed, &request, None).await;
+        match self.mailer.send(&notice).await {
+            Ok(()) => self.record(AuditKind::NoticeSent, &request, None).await,
+            Err(error) => {
+                tracing::warn!(user = %user.id, %error, "the password-changed notice could not be sent");
+                self.record(AuditKind::NoticeFailed, &request, None).await;
+            }
         }
 
         let destination = if user.user_type.signs_in_on_website() {
@@ -641,6 +652,89 @@ impl ResetService {
             Destination::DeviceApps
         };
         Ok(ResetOutcome { user: user.id, destination })
+    }
+
+    /// **Status.** Where `user`'s latest reset stands and their last 10
+    /// password events, for `actor` (an admin, or whoever the
+    /// [`Authorization`] allows to see it). Never the code or the link.
+    ///
+    /// # Errors
+    /// [`ResetError::NotAllowed`], [`ResetError::UnknownUser`], service failures.
+    pub async fn status(&self, actor: &UserId, user: &UserId) -> Result<ResetStatus> {
+        let (_actor, user) = self.authorize(actor, user, AdminAction::ViewStatus).await?;
+        let now = self.clock.now();
+        let mut names = Names::default();
+        let latest = match self.store.recent_for_user(&user.id, 1).await?.into_iter().next() {
+            Some(request) => Some(self.request_status(&request, &user, now, &mut names).await?),
+            None => None,
+        };
+        let mut recent = Vec::new();
+        for event in self.audit.recent_for_user(&user.id, STATUS_EVENTS).await? {
+            let actor = match &event.actor {
+                Some(id) => Some(names.person(self, id).await?),
+                None => None,
+            };
+            recent.push(PasswordEvent { at: event.at, kind: event.kind, request: event.request, actor });
+        }
+        Ok(ResetStatus { user: user.id, latest, recent })
+    }
+
+    async fn request_status(
+        &self,
+        request: &ResetRequest,
+        user: &User,
+        now: OffsetDateTime,
+        names: &mut Names,
+    ) -> Result<RequestStatus> {
+        let max = self.config.max_attempts;
+        let state = request.state_at(now, max);
+        let ended_at = match state {
+            RequestState::Issued => None,
+            RequestState::Expired => Some(request.expires_at),
+            _ => request.finished_at,
+        };
+        Ok(RequestStatus {
+            request: request.id,
+            purpose: request.purpose,
+            state,
+            sent_at: request.created_at,
+            sent_by: names.person(self, &request.issued_by).await?,
+            sent_to: user.username.clone(),
+            expires_at: request.expires_at,
+            attempts_used: request.attempts,
+            attempts_left: if state == RequestState::Issued { request.attempts_left(max) } else { 0 },
+            ended_at,
+        })
+    }
+
+    /// **Cancel.** `actor` stops `user`'s live reset: its link shows that it
+    /// was cancelled and its code is no longer tried. Of a cancel and a
+    /// completion racing, exactly one wins.
+    ///
+    /// # Errors
+    /// [`ResetError::NotAllowed`], [`ResetError::UnknownUser`],
+    /// [`ResetError::NothingToCancel`] (no live request, or it was used or
+    /// ended a moment ago), service failures.
+    pub async fn cancel(&self, actor: &UserId, user: &UserId) -> Result<CancelReceipt> {
+        let (actor, user) = self.authorize(actor, user, AdminAction::Cancel).await?;
+        let now = self.clock.now();
+        let max = self.config.max_attempts;
+        let mut cancelled = None;
+        // Normally one is live; a newer request whose email failed leaves an older one live.
+        for request in self.store.recent_for_user(&user.id, CANCEL_SCAN).await? {
+            if request.state_at(now, max) != RequestState::Issued {
+                continue;
+            }
+            if self.store.finish(request.id, Finish::Cancel, now).await? {
+                self.record(AuditKind::Cancelled, &request, Some(&actor.id)).await;
+                tracing::info!(request = %request.id, user = %user.id, actor = %actor.id, "reset cancelled");
+                cancelled.get_or_insert(request.id);
+            }
+        }
+        match cancelled {
+            Some(request) => Ok(CancelReceipt { request, user: user.id }),
+            None => Err(ResetError::NothingToCancel),
+        }
     }
 
     /// **Expiry.** Deletes requests that ended, or expired, more than
@@ -746,6 +840,31 @@ fn refusal(state: RequestState) -> ResetError {
         RequestState::Expired => ResetError::Expired,
         RequestState::Locked => ResetError::Locked,
         RequestState::Superseded => ResetError::Superseded,
+        RequestState::Cancelled => ResetError::Cancelled,
         RequestState::Revoked | RequestState::Issued => ResetError::Revoked,
+    }
+}
+
+/// How many recent password events a status shows.
+const STATUS_EVENTS: usize = 10;
+
+/// How many of a user's latest requests a cancel looks through for live ones.
+const CANCEL_SCAN: usize = 10;
+
+/// Display names looked up once per status.
+#[derive(Default)]
+struct Names(HashMap<UserId, Option<String>>);
+
+impl Names {
+    async fn person(&mut self, service: &ResetService, id: &UserId) -> Result<Person> {
+        let display_name = match self.0.get(id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = service.find_user(id).await?.map(|user| user.display_name);
+                self.0.insert(id.clone(), name.clone());
+                name
+            }
+        };
+        Ok(Person { id: id.clone(), display_name })
     }
 }

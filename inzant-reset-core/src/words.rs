@@ -43,9 +43,11 @@ use std::fmt::Debug;
 
 use time::OffsetDateTime;
 
+use crate::audit::AuditKind;
 use crate::error::ResetError;
 use crate::policy::{PasswordPolicy, Rule, StrengthLevel};
 use crate::request::Purpose;
+use crate::state::RequestState;
 use crate::user::User;
 
 /// A fixed piece of page copy. [`Text::english`] is its default wording.
@@ -112,6 +114,16 @@ pub enum Text {
     FormTooMany,
     /// Too many strength checks on one link.
     TooManyStrengthChecks,
+    /// Heading of the admin's panel on a user's page.
+    StatusHeading,
+    /// The panel when no reset was ever sent.
+    StatusNone,
+    /// Template: a live request's expiry, with `{time}`.
+    StatusExpires,
+    /// Heading of the recent password events.
+    RecentActivity,
+    /// The admin's button that cancels a live reset.
+    CancelReset,
 }
 
 impl Text {
@@ -154,6 +166,11 @@ impl Text {
             Self::FormRepeated => "The form could not be read: a field was sent more than once.",
             Self::FormTooMany => "The form could not be read: it has too many fields.",
             Self::TooManyStrengthChecks => "Too many strength checks for this link; wait a minute.",
+            Self::StatusHeading => "Password reset",
+            Self::StatusNone => "No password email has been sent to this user.",
+            Self::StatusExpires => "The link and code work until {time}.",
+            Self::RecentActivity => "Recent activity",
+            Self::CancelReset => "Cancel Reset",
         }
     }
 }
@@ -288,6 +305,39 @@ pub trait Wording: Debug + Send + Sync + 'static {
         english::next_step(error).map(Cow::from)
     }
 
+    /// The admin's confirmation after a trigger: "A password reset email was
+    /// sent to sam.web@inzant.example."
+    fn sent(&self, purpose: Purpose, sent_to: &str) -> String {
+        english::sent(purpose, sent_to)
+    }
+
+    /// The admin's confirmation after cancelling `user`'s reset.
+    fn cancelled(&self, user: &str) -> String {
+        format!("The password email to {user} was cancelled; its link and code no longer work.")
+    }
+
+    /// Template of the status's first line, with `{to}`, `{by}` and `{time}`:
+    /// "Reset email sent to {to} by {by} at {time}."
+    fn status_sent(&self, purpose: Purpose) -> Cow<'_, str> {
+        english::status_sent(purpose).into()
+    }
+
+    /// Where a request stands, for the status: "Waiting for the user", …
+    fn request_state(&self, state: RequestState) -> Cow<'_, str> {
+        english::request_state(state).into()
+    }
+
+    /// Template of when a finished request ended, with `{time}`: "Completed at {time}."
+    fn status_ended(&self, state: RequestState) -> Cow<'_, str> {
+        english::status_ended(state).into()
+    }
+
+    /// Template of one recent password event, with `{by}` (the admin) where
+    /// one acted: "Reset email sent by {by}".
+    fn password_event(&self, kind: AuditKind) -> Cow<'_, str> {
+        english::password_event(kind).into()
+    }
+
     /// The words of a reset or create-password email.
     fn reset_email(&self, facts: &ResetEmailFacts<'_>) -> ResetEmailCopy {
         english::reset_email(self, facts)
@@ -404,6 +454,15 @@ pub mod english {
                 "A newer reset email has been sent; use the link in that one.".to_owned()
             }
             ResetError::Revoked => "This reset link has been cancelled.".to_owned(),
+            ResetError::Cancelled => {
+                "This link was cancelled by your administrator. Ask them for a new email if \
+                                      you still need to set your password."
+                    .to_owned()
+            }
+            ResetError::HasPassword { display_name } => {
+                format!("{display_name} already has a password; use Reset Password.")
+            }
+            ResetError::NothingToCancel => "There is no reset waiting for this user to cancel.".to_owned(),
             ResetError::UnknownLink => "This reset link is not valid.".to_owned(),
             ResetError::InvalidCode => "Enter the 6-digit code from the email.".to_owned(),
             ResetError::InvalidCharacters => "Passwords cannot contain control characters.".to_owned(),
@@ -434,6 +493,66 @@ pub mod english {
             ResetError::Store(_) | ResetError::Directory(_) | ResetError::Randomness(_) => {
                 "The password reset service is unavailable right now. Try again in a moment.".to_owned()
             }
+        }
+    }
+
+    /// "A password reset email was sent to …" / "A create password email was sent to …"
+    pub fn sent(purpose: Purpose, sent_to: &str) -> String {
+        match purpose {
+            Purpose::Reset => format!("A password reset email was sent to {sent_to}."),
+            Purpose::Create => format!("A create password email was sent to {sent_to}."),
+        }
+    }
+
+    /// The status's first line.
+    pub fn status_sent(purpose: Purpose) -> &'static str {
+        match purpose {
+            Purpose::Reset => "Reset email sent to {to} by {by} at {time}.",
+            Purpose::Create => "Create password email sent to {to} by {by} at {time}.",
+        }
+    }
+
+    /// Where a request stands.
+    pub fn request_state(state: RequestState) -> &'static str {
+        match state {
+            RequestState::Issued => "Waiting for the user",
+            RequestState::Completed => "Completed",
+            RequestState::Expired => "Expired",
+            RequestState::Locked => "Locked after too many wrong codes",
+            RequestState::Superseded => "Replaced by a newer email",
+            RequestState::Revoked => "Withdrawn: the email could not be sent",
+            RequestState::Cancelled => "Cancelled",
+        }
+    }
+
+    /// When a finished request ended.
+    pub fn status_ended(state: RequestState) -> &'static str {
+        match state {
+            RequestState::Issued => "",
+            RequestState::Completed => "Completed at {time}.",
+            RequestState::Expired => "Expired at {time}.",
+            RequestState::Locked => "Locked at {time}.",
+            RequestState::Superseded => "Replaced at {time}.",
+            RequestState::Revoked => "Withdrawn at {time}.",
+            RequestState::Cancelled => "Cancelled at {time}.",
+        }
+    }
+
+    /// One recent password event.
+    pub fn password_event(kind: AuditKind) -> &'static str {
+        match kind {
+            AuditKind::Issued { purpose: Purpose::Reset } => "Reset email sent by {by}",
+            AuditKind::Issued { purpose: Purpose::Create } => "Create password email sent by {by}",
+            AuditKind::MailFailed => "The email could not be sent",
+            AuditKind::Superseded { .. } => "An earlier link was replaced by a newer email",
+            AuditKind::WrongCode { .. } => "A wrong code was entered",
+            AuditKind::Locked => "Locked after too many wrong codes",
+            AuditKind::Completed => "New password set",
+            AuditKind::PasswordNotSaved => "The new password could not be saved",
+            AuditKind::HookFailed => "Signing the user out elsewhere failed",
+            AuditKind::NoticeFailed => "The password-changed email could not be sent",
+            AuditKind::NoticeSent => "Password-changed email sent",
+            AuditKind::Cancelled => "Cancelled by {by}",
         }
     }
 

@@ -23,7 +23,8 @@ fn person(id: &str, name: &str, user_type: UserType) -> User {
         display_name: name.to_owned(),
         email_to: None,
         user_type,
-        has_password: true,
+        // Device users here were set up without a password (and get "Create Password").
+        has_password: user_type != UserType::Device,
     }
 }
 

@@ -578,6 +578,7 @@ async fn the_audit_log_follows_the_flow() {
             AuditKind::Issued { purpose: Purpose::Reset },
             AuditKind::WrongCode { attempts_left: 4 },
             AuditKind::Completed,
+            AuditKind::NoticeSent,
         ]
     );
     let issued = &h.audit.events()[0];
@@ -665,4 +666,162 @@ async fn no_debug_or_display_output_shows_a_secret() {
     for secret in [token.as_str(), code.as_str(), STRONG, "weakling", "Velvet-Harbour-Lantern-43"] {
         assert!(!shown.contains(secret), "{secret} leaked");
     }
+}
+
+// ---- Status and cancel (what the admin sees after clicking) ----
+
+#[tokio::test]
+async fn the_status_follows_a_request_from_waiting_to_completed() {
+    let h = harness();
+    let status = h.service.status(&admin(), &sam()).await.unwrap();
+    assert_eq!((status.latest, status.recent.len()), (None, 0), "nothing sent yet");
+
+    let (token, code) = h.send(&sam()).await;
+    let waiting = h.service.status(&admin(), &sam()).await.unwrap().latest.unwrap();
+    assert_eq!(waiting.state, RequestState::Issued);
+    assert!(waiting.is_live());
+    assert_eq!(waiting.purpose, Purpose::Reset);
+    assert_eq!(waiting.sent_at, datetime!(2026-11-26 09:00 UTC));
+    assert_eq!(waiting.sent_by.name(), "Ada Admin");
+    assert_eq!(waiting.sent_to, "sam.web@inzant.example");
+    assert_eq!(waiting.expires_at, datetime!(2026-11-27 09:00 UTC));
+    assert_eq!((waiting.attempts_used, waiting.attempts_left, waiting.ended_at), (0, 5, None));
+
+    let _ = h.service.submit(&token, &form(&wrong(&code), STRONG, STRONG)).await;
+    let after_a_wrong_code = h.service.status(&admin(), &sam()).await.unwrap().latest.unwrap();
+    assert_eq!((after_a_wrong_code.attempts_used, after_a_wrong_code.attempts_left), (1, 4));
+
+    h.clock.advance(Duration::from_secs(9 * 60));
+    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
+    let status = h.service.status(&admin(), &sam()).await.unwrap();
+    let done = status.latest.unwrap();
+    assert_eq!(done.state, RequestState::Completed);
+    assert_eq!(done.completed_at(), Some(datetime!(2026-11-26 09:09 UTC)));
+    assert_eq!(done.attempts_left, 0);
+    let kinds: Vec<AuditKind> = status.recent.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [AuditKind::NoticeSent, AuditKind::Completed, AuditKind::Issued { purpose: Purpose::Reset }]
+    );
+    let sent = status.recent.last().unwrap();
+    assert_eq!(sent.actor.as_ref().map(|p| p.name()), Some("Ada Admin"));
+}
+
+#[tokio::test]
+async fn the_status_says_expired_locked_and_withdrawn() {
+    let h = harness();
+    let (token, code) = h.send(&sam()).await;
+    for _ in 0..5 {
+        let _ = h.service.submit(&token, &form(&wrong(&code), STRONG, STRONG)).await;
+    }
+    let locked = h.service.status(&admin(), &sam()).await.unwrap().latest.unwrap();
+    assert_eq!((locked.state, locked.attempts_used, locked.attempts_left), (RequestState::Locked, 5, 0));
+    assert_eq!(locked.ended_at, Some(datetime!(2026-11-26 09:00 UTC)));
+
+    h.send(&dana()).await;
+    h.clock.advance(Duration::from_secs(25 * 3600));
+    let expired = h.service.status(&admin(), &dana()).await.unwrap().latest.unwrap();
+    assert_eq!(expired.state, RequestState::Expired);
+    assert_eq!(expired.ended_at, Some(expired.expires_at));
+
+    h.outbox.set_refusing(true);
+    let _ = h.service.trigger(&admin(), &nell(), Purpose::Create).await;
+    let status = h.service.status(&admin(), &nell()).await.unwrap();
+    assert_eq!(status.latest.unwrap().state, RequestState::Revoked);
+    assert_eq!(status.recent[0].kind, AuditKind::MailFailed);
+}
+
+#[tokio::test]
+async fn the_status_never_shows_the_code_or_the_link() {
+    let h = harness();
+    let (token, code) = h.send(&sam()).await;
+    let shown = format!("{:?}", h.service.status(&admin(), &sam()).await.unwrap());
+    assert!(!shown.contains(&token) && !shown.contains(&code), "{shown}");
+}
+
+#[tokio::test]
+async fn a_cancelled_link_says_so_and_counts_no_attempt() {
+    let h = harness();
+    let (token, code) = h.send(&sam()).await;
+    let receipt = h.service.cancel(&admin(), &sam()).await.unwrap();
+    assert_eq!(receipt.user, sam());
+
+    let refused = h.service.open(&token).await.unwrap_err();
+    assert!(matches!(refused, ResetError::Cancelled));
+    assert_eq!(
+        said(&refused),
+        "This link was cancelled by your administrator. Ask them for a new email if you still need to set your password."
+    );
+    assert!(refused.is_dead_link());
+    let refused = h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap_err();
+    assert!(matches!(refused, ResetError::Cancelled));
+    assert_eq!(h.store.snapshot()[0].attempts, 0);
+    assert!(verify(&SecretString::from(OLD), h.password(&sam()).as_str()).unwrap(), "the password stands");
+
+    let status = h.service.status(&admin(), &sam()).await.unwrap();
+    assert_eq!(status.latest.unwrap().state, RequestState::Cancelled);
+    assert_eq!(status.recent[0].kind, AuditKind::Cancelled);
+    assert_eq!(status.recent[0].actor.as_ref().map(|p| p.name()), Some("Ada Admin"));
+}
+
+#[tokio::test]
+async fn there_is_nothing_to_cancel_before_a_reset_or_after_it_is_used() {
+    let h = harness();
+    assert!(matches!(h.service.cancel(&admin(), &sam()).await, Err(ResetError::NothingToCancel)));
+    let (token, code) = h.send(&sam()).await;
+    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
+    let refused = h.service.cancel(&admin(), &sam()).await.unwrap_err();
+    assert!(matches!(refused, ResetError::NothingToCancel));
+    assert_eq!(said(&refused), "There is no reset waiting for this user to cancel.");
+}
+
+#[tokio::test]
+async fn only_admins_see_the_status_or_cancel() {
+    let h = harness();
+    h.send(&nell()).await;
+    for actor in [sam(), dana(), UserId::new("nobody")] {
+        assert!(matches!(h.service.status(&actor, &nell()).await, Err(ResetError::NotAllowed)));
+        assert!(matches!(h.service.cancel(&actor, &nell()).await, Err(ResetError::NotAllowed)));
+    }
+    assert!(h.service.open(&h.outbox.last_link_and_code().unwrap().0).await.is_ok(), "still live");
+    assert!(matches!(h.service.status(&admin(), &UserId::new("nobody")).await, Err(ResetError::UnknownUser)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_cancels_and_completions_let_exactly_one_win() {
+    let h = Arc::new(harness());
+    let (token, code) = h.send(&sam()).await;
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let (h, token, code) = (Arc::clone(&h), token.clone(), code.clone());
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    h.service.cancel(&admin(), &sam()).await.is_ok()
+                } else {
+                    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.is_ok()
+                }
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        wins += usize::from(task.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+    let state = h.store.snapshot()[0].state;
+    let changed = verify(&SecretString::from(STRONG), h.password(&sam()).as_str()).unwrap();
+    assert!(
+        (state == RequestState::Completed && changed) || (state == RequestState::Cancelled && !changed),
+        "{state:?}, password changed: {changed}"
+    );
+}
+
+#[tokio::test]
+async fn create_password_for_a_user_who_has_one_is_refused_truthfully() {
+    let h = harness();
+    let refused = h.service.trigger(&admin(), &sam(), Purpose::Create).await.unwrap_err();
+    assert_eq!(said(&refused), "Sam Web already has a password; use Reset Password.");
+    assert!(h.outbox.emails().is_empty());
+    assert!(h.store.snapshot().is_empty());
+    h.service.trigger(&admin(), &nell(), Purpose::Create).await.unwrap();
 }

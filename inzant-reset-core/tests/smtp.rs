@@ -317,10 +317,11 @@ async fn one_mailer_sends_one_email_after_another() {
     let second = world(mailer, &unique_username("pool-b"), settings(false));
 
     first.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap();
-    second.service.trigger(&admin(), &zoe(), Purpose::Create).await.unwrap();
+    second.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap();
 
+    // Each world's Zoë has her own username: each message went to its own recipient.
     the_message(&maildir, &first.username, "Reset your Inzant Sales password");
-    the_message(&maildir, &second.username, "Create your Inzant Sales password");
+    the_message(&maildir, &second.username, "Reset your Inzant Sales password");
 }
 
 // ---- Delivery failures: each leaves no live request ----
