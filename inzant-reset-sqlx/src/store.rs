@@ -25,6 +25,10 @@ use crate::users::UsersTable;
 /// uses; hosts using two-key advisory locks themselves should avoid this value.
 pub const ISSUE_LOCK_CLASS: i32 = 0x1A2E_5E70;
 
+/// The columns a request is read from.
+const COLUMNS: &str = "id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, \
+                       expires_at, finished_at";
+
 /// The SQL of every statement, with schema-qualified table names, built once
 /// per schema.
 #[derive(Debug)]
@@ -33,6 +37,7 @@ struct Statements {
     issue_counts: Arc<str>,
     insert: Arc<str>,
     supersede: Arc<str>,
+    recent_for_user: Arc<str>,
     find_by_token: Arc<str>,
     count_attempt: Arc<str>,
     finish_complete: Arc<str>,
@@ -56,24 +61,27 @@ impl Statements {
                  created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             )),
             supersede: sql(format!(
-                "UPDATE {t} AS older SET state = 'superseded' FROM {t} AS newer \
+                "UPDATE {t} AS older SET state = 'superseded', finished_at = newer.created_at FROM {t} AS newer \
                  WHERE newer.id = $1 AND older.user_id = newer.user_id AND older.seq < newer.seq \
                  AND older.state = 'issued' RETURNING older.id, older.seq"
             )),
-            find_by_token: sql(format!(
-                "SELECT id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, \
-                 expires_at FROM {t} WHERE token_digest = $1"
+            recent_for_user: sql(format!(
+                "SELECT {COLUMNS} FROM {t} WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"
             )),
+            find_by_token: sql(format!("SELECT {COLUMNS} FROM {t} WHERE token_digest = $1")),
             count_attempt: sql(format!(
                 "UPDATE {t} SET attempts = attempts + 1 \
                  WHERE id = $1 AND state = 'issued' AND expires_at > $2 AND attempts < $3 RETURNING attempts"
             )),
             finish_complete: sql(format!(
-                "UPDATE {t} SET state = 'completed' WHERE id = $1 AND state = 'issued' AND expires_at > $2"
+                "UPDATE {t} SET state = 'completed', finished_at = $2 \
+                 WHERE id = $1 AND state = 'issued' AND expires_at > $2"
             )),
-            finish_other: sql(format!("UPDATE {t} SET state = $2 WHERE id = $1 AND state = 'issued'")),
+            finish_other: sql(format!(
+                "UPDATE {t} SET state = $2, finished_at = $3 WHERE id = $1 AND state = 'issued'"
+            )),
             complete_for_user: sql(format!(
-                "UPDATE {t} SET state = 'completed' \
+                "UPDATE {t} SET state = 'completed', finished_at = $3 \
                  WHERE id = $1 AND user_id = $2 AND state = 'issued' AND expires_at > $3"
             )),
             purge: sql(format!(
@@ -181,6 +189,7 @@ struct RequestRow {
     attempts: i32,
     created_at: OffsetDateTime,
     expires_at: OffsetDateTime,
+    finished_at: Option<OffsetDateTime>,
 }
 
 impl TryFrom<RequestRow> for ResetRequest {
@@ -202,6 +211,7 @@ impl TryFrom<RequestRow> for ResetRequest {
             attempts: attempts_to_u32(row.attempts)?,
             created_at: row.created_at,
             expires_at: row.expires_at,
+            finished_at: row.finished_at,
         })
     }
 }
@@ -278,6 +288,16 @@ impl ResetStore for PgStore {
         Ok(rows.into_iter().map(|(id, _)| RequestId::from_uuid(id)).collect())
     }
 
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.recent_for_user)))
+            .bind(user.as_str())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("read the user's latest reset requests"))?;
+        rows.into_iter().map(ResetRequest::try_from).collect()
+    }
+
     async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError> {
         let row: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.find_by_token)))
             .bind(&digest.as_bytes()[..])
@@ -306,8 +326,8 @@ impl ResetStore for PgStore {
     async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError> {
         let done = match finish {
             Finish::Complete => query(&self.sql.finish_complete).bind(*id.as_uuid()).bind(now),
-            Finish::Lock | Finish::Revoke => {
-                query(&self.sql.finish_other).bind(*id.as_uuid()).bind(finish.target().as_str())
+            Finish::Lock | Finish::Revoke | Finish::Cancel => {
+                query(&self.sql.finish_other).bind(*id.as_uuid()).bind(finish.target().as_str()).bind(now)
             }
         }
         .execute(&self.pool)
