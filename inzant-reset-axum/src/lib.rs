@@ -16,6 +16,8 @@
 //! | GET | `/password-reset/complete` | the device users' confirmation page |
 //! | GET | `/password-reset/assets/{reset.js,reset.css}` | the page's only script and style sheet |
 //! | POST | `/admin/users/{id}/reset-password` | the admin trigger (form field `purpose`: `reset` or `create`) |
+//! | GET | `/admin/users/{id}/reset-status` | the admin: JSON status of the user's latest request and recent events |
+//! | POST | `/admin/users/{id}/cancel-reset` | the admin cancels the user's live request |
 //!
 //! [`ResetWeb::router`] already carries the mount path: **merge** it into
 //! the host's router (`app.merge(web.router())`), don't nest it, so links,
@@ -95,6 +97,7 @@ use axum::routing::{get, post};
 use inzant_reset_core::ResetService;
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::service::TriggerReceipt;
+use inzant_reset_core::status::CancelReceipt;
 use inzant_reset_core::user::UserId;
 use inzant_reset_core::words::Wording;
 
@@ -169,6 +172,20 @@ pub trait AdminGate: Send + Sync + 'static {
     ) -> Response {
         let _ = parts;
         admin::json_answer(user, outcome, words)
+    }
+
+    /// The answer to a cancel for `user`. The default is JSON: `200` with
+    /// `request`, `user` and `state`, or an error status (409 when nothing
+    /// was live) with `{"error": "…"}`.
+    async fn cancelled(
+        &self,
+        parts: &mut Parts,
+        user: &UserId,
+        outcome: Result<CancelReceipt, ResetError>,
+        words: &dyn Wording,
+    ) -> Response {
+        let _ = (parts, user);
+        admin::cancel_json(outcome, words)
     }
 }
 
@@ -255,6 +272,8 @@ impl ResetWeb {
             .layer(axum::middleware::map_response(headers::reset_page));
         let admin = Router::new()
             .route(&format!("{base}/admin/users/{{id}}/reset-password"), post(admin::trigger))
+            .route(&format!("{base}/admin/users/{{id}}/reset-status"), get(admin::status))
+            .route(&format!("{base}/admin/users/{{id}}/cancel-reset"), post(admin::cancel))
             .layer(axum::middleware::map_response(headers::admin_answer));
         pages
             .merge(admin)
