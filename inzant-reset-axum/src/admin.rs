@@ -21,8 +21,12 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::ResetWeb;
 use crate::form::{Fields, FormError};
+use crate::{Answer, ResetWeb};
+
+/// Everything but RFC 3986's unreserved characters is escaped in a path segment.
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Whether the request comes from the site itself: an `Origin` equal to the
 /// public origin, or — when browsers send no usable `Origin` — a
@@ -71,7 +75,7 @@ pub(crate) async fn trigger(
     {
         tracing::error!(user = %user, %error, "a reset email could not be triggered");
     }
-    inner.gate.triggered(&mut parts, &user, outcome, words).await
+    inner.gate.triggered(&mut parts, Answer { user: &user, outcome, words }).await
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -104,7 +108,7 @@ pub(crate) async fn cancel(
     {
         tracing::error!(user = %user, %error, "a reset could not be cancelled");
     }
-    inner.gate.cancelled(&mut parts, &user, outcome, words).await
+    inner.gate.cancelled(&mut parts, Answer { user: &user, outcome, words }).await
 }
 
 /// `GET …/reset-status`: where the user's latest reset stands, as JSON.
@@ -180,15 +184,17 @@ pub(crate) fn status_json(status: &ResetStatus, words: &dyn Wording) -> serde_js
 }
 
 /// The default answer to a cancel: JSON.
-pub(crate) fn cancel_json(outcome: Result<CancelReceipt, ResetError>, words: &dyn Wording) -> Response {
-    match outcome {
+pub(crate) fn cancel_json(answer: Answer<'_, CancelReceipt>) -> Response {
+    let message = answer.message();
+    match answer.outcome {
         Ok(receipt) => Json(json!({
             "request": receipt.request.to_string(),
             "user": receipt.user.as_str(),
             "state": "cancelled",
+            "message": message,
         }))
         .into_response(),
-        Err(error) => refuse(trigger_status(&error), &words.refusal(&error)),
+        Err(error) => refuse(trigger_status(&error), &message),
     }
 }
 
@@ -206,33 +212,20 @@ pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
 }
 
 /// The default answer to a trigger: JSON for scripts and API clients.
-pub(crate) fn json_answer(
-    _user: &UserId,
-    outcome: Result<TriggerReceipt, ResetError>,
-    words: &dyn Wording,
-) -> Response {
-    match outcome {
-        Ok(receipt) => match receipt.expires_at.format(&Rfc3339) {
-            Ok(expires_at) => Json(json!({
-                "request": receipt.request.to_string(),
-                "purpose": receipt.purpose.as_str(),
-                "sent_to": receipt.sent_to,
-                "expires_at": expires_at,
-            }))
-            .into_response(),
-            Err(error) => {
-                // The email went out; only this answer cannot say until when.
-                tracing::error!(%error, "a trigger's expiry time cannot be written as RFC 3339");
-                Json(json!({
-                    "request": receipt.request.to_string(),
-                    "purpose": receipt.purpose.as_str(),
-                    "sent_to": receipt.sent_to,
-                }))
-                .into_response()
-            }
-        },
+pub(crate) fn json_answer(answer: Answer<'_, TriggerReceipt>) -> Response {
+    let message = answer.message();
+    match answer.outcome {
+        Ok(receipt) => Json(json!({
+            "request": receipt.request.to_string(),
+            "user": receipt.user.as_str(),
+            "purpose": receipt.purpose.as_str(),
+            "sent_to": receipt.sent_to,
+            "expires_at": time_json(receipt.expires_at),
+            "message": message,
+        }))
+        .into_response(),
         Err(error) => {
-            let mut response = refuse(trigger_status(&error), &words.refusal(&error));
+            let mut response = refuse(trigger_status(&error), &message);
             if let ResetError::Cooldown { retry_after_secs } = error {
                 response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }

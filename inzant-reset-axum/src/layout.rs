@@ -9,6 +9,9 @@ use maud::{DOCTYPE, Markup, html};
 pub struct Page<'a> {
     /// The `<title>`, product name included ("Reset your password – Inzant Sales").
     pub title: &'a str,
+    /// The page's name alone ("Reset your password"), for layouts that
+    /// build their own titles.
+    pub name: &'a str,
     /// The language of the words, for `<html lang>`.
     pub language: &'a str,
     /// What goes in `<head>`: the pages' style sheet and script (same

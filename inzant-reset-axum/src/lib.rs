@@ -87,6 +87,7 @@ mod reset;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use axum::Router;
@@ -106,12 +107,23 @@ pub use layout::{Page, PageLayout, StandaloneLayout};
 /// The maud this crate renders with, for [`PageLayout`]s.
 pub use maud;
 
+/// What a host embedding the web adapter usually needs, in one import
+/// (with `inzant_reset_core::prelude::*` for the core's names).
+pub mod prelude {
+    pub use crate::maud::{DOCTYPE, Markup, html};
+    pub use crate::{AdminGate, Answer, ExtractorGate, Page, PageLayout, ResetWeb, WebSettings};
+}
+
 /// How the adapter behaves; [`WebSettings::new`] gives the defaults.
 #[derive(Clone)]
 pub struct WebSettings {
-    /// The login page users who sign in on the website are sent to after a
-    /// reset; `?reset=done` is appended so it can say so.
-    pub login_url: String,
+    /// Where users who sign in on the website are sent after saving their
+    /// new password (a `303 See Other`): by default the login page given to
+    /// [`WebSettings::new`] with `?reset=done` appended, so it can say so.
+    pub after_reset_url: String,
+    /// The admin routes' path under the mount path (default `/admin/users`):
+    /// the trigger is `{admin_path}/{id}/reset-password`.
+    pub admin_path: String,
     /// The largest request body accepted, in bytes (default 16 KiB).
     pub max_body_bytes: usize,
     /// Strength checks allowed per link per minute (default 120).
@@ -121,10 +133,14 @@ pub struct WebSettings {
 }
 
 impl WebSettings {
-    /// Defaults, sending users who sign in on the website to `login_url`.
+    /// Defaults, sending users who sign in on the website to `login_url`
+    /// (with `?reset=done`) after a reset.
     pub fn new(login_url: impl Into<String>) -> Self {
+        let login_url = login_url.into();
+        let joiner = if login_url.contains('?') { '&' } else { '?' };
         Self {
-            login_url: login_url.into(),
+            after_reset_url: format!("{login_url}{joiner}reset=done"),
+            admin_path: "/admin/users".to_owned(),
             max_body_bytes: 16 * 1024,
             strength_checks_per_minute: 120,
             layout: Arc::new(StandaloneLayout),
@@ -136,56 +152,104 @@ impl WebSettings {
         self.layout = Arc::new(layout);
         self
     }
+
+    /// Sends users who sign in on the website to exactly `url` after a reset.
+    pub fn after_reset(mut self, url: impl Into<String>) -> Self {
+        self.after_reset_url = url.into();
+        self
+    }
+
+    /// Serves the admin routes under `path` (say `/accounts`) instead of `/admin/users`.
+    pub fn admin_path(mut self, path: impl Into<String>) -> Self {
+        self.admin_path = path.into().trim_end_matches('/').to_owned();
+        self
+    }
 }
 
 impl std::fmt::Debug for WebSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebSettings")
-            .field("login_url", &self.login_url)
+            .field("after_reset_url", &self.after_reset_url)
+            .field("admin_path", &self.admin_path)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("strength_checks_per_minute", &self.strength_checks_per_minute)
             .finish_non_exhaustive()
     }
 }
 
-/// The host's word on who is making an admin request, and how to answer a trigger.
+/// The outcome of an admin action, for the host's answer: who it was
+/// about, what happened, and the words to tell the admin with.
+pub struct Answer<'a, T> {
+    /// The user's id as it came in the URL (checked against nothing when
+    /// the action was refused: use [`Answer::user_segment`] to put it back
+    /// into a URL).
+    pub user: &'a UserId,
+    /// What happened.
+    pub outcome: Result<T, ResetError>,
+    /// The service's words.
+    pub words: &'a dyn Wording,
+}
+
+impl<T> Answer<'_, T> {
+    /// The user's id percent-encoded as one URL path segment, safe to put
+    /// in a `Location` whatever the URL held.
+    pub fn user_segment(&self) -> String {
+        percent_encoding::utf8_percent_encode(self.user.as_str(), admin::SEGMENT).to_string()
+    }
+
+    /// Whether the user named in the URL does not exist (send the admin
+    /// back to a list rather than to that user's page).
+    pub fn is_unknown_user(&self) -> bool {
+        matches!(self.outcome, Err(ResetError::UnknownUser))
+    }
+}
+
+impl Answer<'_, TriggerReceipt> {
+    /// The sentence for the admin: where the email went, or why it did not.
+    pub fn message(&self) -> String {
+        match &self.outcome {
+            Ok(receipt) => self.words.sent(receipt.purpose, &receipt.sent_to),
+            Err(error) => self.words.refusal(error).into_owned(),
+        }
+    }
+}
+
+impl Answer<'_, CancelReceipt> {
+    /// The sentence for the admin: what was cancelled, or why nothing was.
+    pub fn message(&self) -> String {
+        match &self.outcome {
+            Ok(receipt) => self.words.cancelled(&receipt.sent_to),
+            Err(error) => self.words.refusal(error).into_owned(),
+        }
+    }
+}
+
+/// The host's word on who is making an admin request, and how to answer it.
 #[async_trait]
 pub trait AdminGate: Send + Sync + 'static {
     /// Who is making this admin request, read with the host's own
     /// extractors (`AuthSession::from_request_parts(parts, &state)`); or the
     /// host's own answer for everyone else — a redirect to its login page, a
     /// 403, or a 503 when its session store is down. The service then checks
-    /// that this user may send the reset (its `Authorization`).
+    /// that this user may do it (its `Authorization`).
     async fn actor(&self, parts: &mut Parts) -> Result<UserId, Response>;
 
-    /// The answer to a trigger for `user`. The default is JSON: `200` with
-    /// `request`, `purpose`, `sent_to` and `expires_at`, or an error status with
-    /// `{"error": "…"}` (the sentence from `words`). Hosts with HTML admin
-    /// pages usually put a flash message in their session (through `parts`)
-    /// and redirect back to the user's page instead.
-    async fn triggered(
-        &self,
-        parts: &mut Parts,
-        user: &UserId,
-        outcome: Result<TriggerReceipt, ResetError>,
-        words: &dyn Wording,
-    ) -> Response {
+    /// The answer to a trigger. The default is JSON: `200` with `request`,
+    /// `purpose`, `sent_to` and `expires_at`, or an error status with
+    /// `{"error": "…"}` ([`Answer::message`]). Hosts with HTML admin pages
+    /// usually put the message in their session as a flash (through
+    /// `parts`) and redirect back to the user's page instead.
+    async fn triggered(&self, parts: &mut Parts, answer: Answer<'_, TriggerReceipt>) -> Response {
         let _ = parts;
-        admin::json_answer(user, outcome, words)
+        admin::json_answer(answer)
     }
 
-    /// The answer to a cancel for `user`. The default is JSON: `200` with
-    /// `request`, `user` and `state`, or an error status (409 when nothing
-    /// was live) with `{"error": "…"}`.
-    async fn cancelled(
-        &self,
-        parts: &mut Parts,
-        user: &UserId,
-        outcome: Result<CancelReceipt, ResetError>,
-        words: &dyn Wording,
-    ) -> Response {
-        let _ = (parts, user);
-        admin::cancel_json(outcome, words)
+    /// The answer to a cancel. The default is JSON: `200` with `request`,
+    /// `user` and `state`, or an error status (409 when nothing was live)
+    /// with `{"error": "…"}`.
+    async fn cancelled(&self, parts: &mut Parts, answer: Answer<'_, CancelReceipt>) -> Response {
+        let _ = parts;
+        admin::cancel_json(answer)
     }
 }
 
@@ -259,31 +323,80 @@ impl ResetWeb {
         &self.inner.service
     }
 
-    /// The routes of the module docs under the public URL's mount path,
-    /// with their body limit and headers. Merge it into the host's router.
+    /// Every route of the module docs under the public URL's mount path:
+    /// [`ResetWeb::pages`] and [`ResetWeb::admin`] together. Merge it into
+    /// the host's router.
     pub fn router(&self) -> Router {
+        self.pages().merge(self.admin())
+    }
+
+    /// The user's routes only (the reset page, submit, strength, assets):
+    /// public, so they need none of the host's session or sign-in layers.
+    pub fn pages(&self) -> Router {
         let base = self.inner.service.public_url().path().to_owned();
-        let pages = Router::new()
+        Router::new()
             .route(&format!("{base}/password-reset/complete"), get(reset::complete_page))
             .route(&format!("{base}/password-reset/assets/reset.js"), get(assets::script))
             .route(&format!("{base}/password-reset/assets/reset.css"), get(assets::style))
             .route(&format!("{base}/password-reset/{{token}}"), get(reset::show).post(reset::submit))
             .route(&format!("{base}/password-reset/{{token}}/strength"), post(reset::strength))
-            .layer(axum::middleware::map_response(headers::reset_page));
-        let admin = Router::new()
-            .route(&format!("{base}/admin/users/{{id}}/reset-password"), post(admin::trigger))
-            .route(&format!("{base}/admin/users/{{id}}/reset-status"), get(admin::status))
-            .route(&format!("{base}/admin/users/{{id}}/cancel-reset"), post(admin::cancel))
-            .layer(axum::middleware::map_response(headers::admin_answer));
-        pages
-            .merge(admin)
+            .layer(axum::middleware::map_response(headers::reset_page))
             .layer(DefaultBodyLimit::max(self.inner.settings.max_body_bytes))
             .with_state(self.clone())
+    }
+
+    /// The admin's routes only (trigger, status, cancel), under
+    /// [`WebSettings::admin_path`]: give them the host's session and
+    /// sign-in layers.
+    pub fn admin(&self) -> Router {
+        let base = format!("{}{}", self.inner.service.public_url().path(), self.inner.settings.admin_path);
+        Router::new()
+            .route(&format!("{base}/{{id}}/reset-password"), post(admin::trigger))
+            .route(&format!("{base}/{{id}}/reset-status"), get(admin::status))
+            .route(&format!("{base}/{{id}}/cancel-reset"), post(admin::cancel))
+            .layer(axum::middleware::map_response(headers::admin_answer))
+            .layer(DefaultBodyLimit::max(self.inner.settings.max_body_bytes))
+            .with_state(self.clone())
+    }
+
+    /// Every `every`, purges requests that ended or expired more than
+    /// `retention` ago (at least a day), on the current Tokio runtime. Keep
+    /// the handle to stop it.
+    pub fn spawn_purge(&self, every: Duration, retention: Duration) -> tokio::task::JoinHandle<()> {
+        let service = Arc::clone(&self.inner.service);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every.max(Duration::from_secs(1)));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                match service.purge(retention).await {
+                    Ok(0) => {}
+                    Ok(purged) => tracing::info!(purged, "purged old password reset requests"),
+                    Err(error) => tracing::warn!(%error, "old password reset requests were not purged"),
+                }
+            }
+        })
     }
 }
 
 impl std::fmt::Debug for ResetWeb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResetWeb").field("settings", &self.inner.settings).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inzant_reset_core::words::English;
+
+    #[test]
+    fn an_answer_puts_any_id_back_into_a_url_safely() {
+        let user = UserId::new("a b/\r\nSet-Cookie: x");
+        let answer: Answer<'_, CancelReceipt> =
+            Answer { user: &user, outcome: Err(ResetError::UnknownUser), words: &English };
+        assert_eq!(answer.user_segment(), "a%20b%2F%0D%0ASet-Cookie%3A%20x");
+        assert!(answer.is_unknown_user());
+        assert_eq!(answer.message(), "That user does not exist.");
     }
 }

@@ -21,14 +21,14 @@ pub(crate) struct Chrome<'a> {
 
 impl Chrome<'_> {
     fn page(&self, title: &str, body: Markup) -> Markup {
-        let title = self.words.page_title(title);
+        let full_title = self.words.page_title(title);
         let language = self.words.language();
         let head = html! {
             link rel="stylesheet" href="assets/reset.css";
             script src="assets/reset.js" defer {}
         };
         let body = html! { div class="inzant-reset" { (body) } };
-        self.layout.render(Page { title: &title, language: &language, head, body })
+        self.layout.render(Page { title: &full_title, name: title, language: &language, head, body })
     }
 
     fn text(&self, text: Text) -> String {

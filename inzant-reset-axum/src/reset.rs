@@ -122,7 +122,7 @@ pub(crate) async fn submit(
     };
     match web.inner.service.submit(&token, &form).await {
         Ok(outcome) => match outcome.destination {
-            Destination::LoginPage => see_other(&login_done(&web.inner.settings.login_url)),
+            Destination::LoginPage => see_other(&web.inner.settings.after_reset_url),
             // Relative to /password-reset/{token}, so it works under any prefix.
             Destination::DeviceApps => see_other("complete"),
         },
@@ -148,11 +148,6 @@ fn unreadable_body(web: &ResetWeb, rejection: &BytesRejection) -> String {
     } else {
         web.words().text(Text::FormMalformed).into_owned()
     }
-}
-
-fn login_done(login_url: &str) -> String {
-    let joiner = if login_url.contains('?') { '&' } else { '?' };
-    format!("{login_url}{joiner}reset=done")
 }
 
 fn see_other(location: &str) -> Response {

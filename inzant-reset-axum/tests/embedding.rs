@@ -264,3 +264,55 @@ async fn emailed_links_point_under_the_mount_path() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_admin_routes_can_live_under_the_hosts_own_path_and_the_pages_alone() {
+    let directory = Arc::new(MemoryDirectory::new());
+    for (id, user_type) in [("1", UserType::Admin), ("2", UserType::Web)] {
+        directory.insert(User {
+            id: UserId::new(id),
+            username: format!("u{id}@acme.example"),
+            display_name: format!("U{id}"),
+            email_to: None,
+            user_type,
+            has_password: true,
+        });
+    }
+    let outbox = Arc::new(MemoryOutbox::new());
+    let service = ResetService::builder(
+        Arc::new(MemoryStore::new()),
+        directory,
+        outbox.clone(),
+        CodeKeys::new(vec![5; 32], vec![]).unwrap(),
+        ResetConfig::new(ORIGIN),
+    )
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap();
+    let gate = ExtractorGate::new((), |_: HeaderMap| Ok::<_, StatusCode>(UserId::new("1")));
+    let settings = WebSettings::new("/login").admin_path("/accounts/").after_reset("/welcome-back");
+    let web = ResetWeb::new(Arc::new(service), Arc::new(gate), settings);
+    let call = |router: Router, request: Request<Body>| async move { router.oneshot(request).await.unwrap() };
+    let trigger = |path: &str| {
+        Request::post(path.to_owned()).header(header::ORIGIN, ORIGIN).body(Body::empty()).unwrap()
+    };
+    assert_eq!(
+        call(web.router(), trigger("/admin/users/2/reset-password")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(web.pages(), trigger("/accounts/2/reset-password")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(call(web.admin(), trigger("/accounts/2/reset-password")).await.status(), StatusCode::OK);
+
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    let strong = "Velvet-Harbour-Lantern-42";
+    let submit = Request::post(format!("/password-reset/{token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("code={code}&new_password={strong}&confirm_password={strong}")))
+        .unwrap();
+    let saved = call(web.pages(), submit).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(saved.headers().get(header::LOCATION).unwrap(), "/welcome-back");
+}

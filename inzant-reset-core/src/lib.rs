@@ -55,15 +55,19 @@ pub mod user;
 pub mod words;
 pub mod workers;
 
+/// The `async_trait` the ports are declared with, for hosts implementing them.
+pub use async_trait::async_trait;
 pub use error::{ResetError, Result};
 pub use hash::{needs_rehash, verify};
 pub use policy::{PasswordPolicy, StrengthLevel, StrengthReport};
+/// The `secrecy` the secrets are wrapped in, for hosts handling passwords and emails.
+pub use secrecy;
 pub use service::{ResetConfig, ResetService};
 
 /// The names most hosts need, in one import.
 pub mod prelude {
     pub use crate::email::{Email, EmailMessage, EmailSettings};
-    pub use crate::error::ResetError;
+    pub use crate::error::{DirectoryError, HookError, MailError, ResetError};
     pub use crate::policy::{PasswordPolicy, StrengthLevel, StrengthReport};
     pub use crate::ports::{AdminAction, Authorization, Mailer, ResetHooks, UserDirectory};
     pub use crate::request::{Purpose, RequestId};
@@ -73,5 +77,7 @@ pub mod prelude {
     };
     pub use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
     pub use crate::user::{User, UserId, UserType};
-    pub use crate::words::{English, Text, Wording};
+    pub use crate::words::{English, NoticeCopy, ResetEmailCopy, ResetEmailFacts, Text, Wording, english};
+    pub use async_trait::async_trait;
+    pub use secrecy::{ExposeSecret, SecretString};
 }

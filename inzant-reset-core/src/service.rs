@@ -89,6 +89,8 @@ impl ResetConfig {
 pub struct TriggerReceipt {
     /// The new request.
     pub request: RequestId,
+    /// Whose password it resets (as the directory knows them).
+    pub user: UserId,
     /// Reset or create: what the email asked the user to do.
     pub purpose: Purpose,
     /// Where the email went: the user's username.
@@ -527,7 +529,13 @@ impl ResetService {
             }
         }
         tracing::info!(request = %id, user = %user.id, purpose = purpose.as_str(), "reset email sent");
-        Ok(TriggerReceipt { request: id, purpose, sent_to: user.username, expires_at: request.expires_at })
+        Ok(TriggerReceipt {
+            request: id,
+            user: user.id,
+            purpose,
+            sent_to: user.username,
+            expires_at: request.expires_at,
+        })
     }
 
     /// **Open.** What the reset page shows for the link's `token`. Opening
@@ -732,7 +740,7 @@ impl ResetService {
             }
         }
         match cancelled {
-            Some(request) => Ok(CancelReceipt { request, user: user.id }),
+            Some(request) => Ok(CancelReceipt { request, user: user.id, sent_to: user.username }),
             None => Err(ResetError::NothingToCancel),
         }
     }

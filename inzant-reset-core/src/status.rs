@@ -97,4 +97,6 @@ pub struct CancelReceipt {
     pub request: RequestId,
     /// Whose.
     pub user: UserId,
+    /// Where its email had gone: the user's username.
+    pub sent_to: String,
 }

@@ -55,15 +55,15 @@
 //!     .password_hash("pwd_hash")?
 //!     .user_type("kind", ["admin", "web", "device"])?;
 //!
-//! let service = ResetService::builder(
-//!     Arc::new(pg.store().with_users(&accounts)), // completion + new hash: one transaction
-//!     Arc::new(pg.directory(accounts)),
-//!     Arc::new(MemoryOutbox::new()), // a real mailer in production
-//!     CodeKeys::generate(&OsRandom)?,
-//!     ResetConfig::new("https://sales.inzant.example"),
-//! )
-//! .audit(Arc::new(pg.audit()))
-//! .build()?;
+//! // Store (completion + new hash in one transaction), directory and audit, wired:
+//! let service = pg
+//!     .service(
+//!         accounts,
+//!         Arc::new(MemoryOutbox::new()), // a real mailer in production
+//!         CodeKeys::generate(&OsRandom)?,
+//!         ResetConfig::new("https://sales.inzant.example"),
+//!     )
+//!     .build()?;
 //!
 //! // Now and then (say hourly): drop requests finished or expired over 30 days ago.
 //! pg.store().purge_older_than(std::time::Duration::from_secs(30 * 24 * 3600)).await?;
@@ -107,7 +107,12 @@ pub use users::{IdType, InvalidUsersTable, PgUserDirectory, UsersTable};
 /// The sqlx this crate is built on (0.9), for building the pool it takes.
 pub use sqlx;
 
+use std::sync::Arc;
+
 use inzant_reset_core::error::StoreError;
+use inzant_reset_core::ports::Mailer;
+use inzant_reset_core::secret::CodeKeys;
+use inzant_reset_core::service::{ResetConfig, ResetService, ResetServiceBuilder};
 use sqlx::PgPool;
 
 /// The library's tables in one schema of the host's database: say the
@@ -154,6 +159,22 @@ impl PgReset {
     /// A user directory reading the host's `users` table.
     pub fn directory(&self, users: UsersTable) -> PgUserDirectory {
         PgUserDirectory::new(self.pool.clone(), users)
+    }
+
+    /// A service builder wired to PostgreSQL: the store writing new hashes
+    /// into `users` in the completion's transaction, a directory reading
+    /// `users`, and the audit table. Add hooks, words and the rest, then
+    /// `build()`.
+    pub fn service(
+        &self,
+        users: UsersTable,
+        mailer: Arc<dyn Mailer>,
+        keys: CodeKeys,
+        config: ResetConfig,
+    ) -> ResetServiceBuilder {
+        let store = Arc::new(self.store().with_users(&users));
+        ResetService::builder(store, Arc::new(self.directory(users)), mailer, keys, config)
+            .audit(Arc::new(self.audit()))
     }
 
     /// The schema of the library's tables.

@@ -11,11 +11,11 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use inzant_reset_axum::AdminGate;
+use inzant_reset_axum::{AdminGate, Answer};
 use inzant_reset_core::error::{HookError, ResetError};
 use inzant_reset_core::ports::ResetHooks;
-use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::TriggerReceipt;
+use inzant_reset_core::status::CancelReceipt;
 use inzant_reset_core::user::{User, UserId, UserType};
 use inzant_reset_core::words::{English, Wording};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -59,27 +59,21 @@ impl AdminGate for DemoGate {
         }
     }
 
-    async fn triggered(
-        &self,
-        _parts: &mut Parts,
-        user: &UserId,
-        outcome: Result<TriggerReceipt, ResetError>,
-        words: &dyn Wording,
-    ) -> Response {
-        let (flash, location) = match outcome {
-            Ok(receipt) => (
-                Flash::Success(match receipt.purpose {
-                    Purpose::Reset => format!("A password reset email was sent to {}.", receipt.sent_to),
-                    Purpose::Create => format!("A create password email was sent to {}.", receipt.sent_to),
-                }),
-                user_page(user),
-            ),
-            Err(ResetError::UnknownUser) => (
-                Flash::Error(words.refusal(&ResetError::UnknownUser).into_owned()),
-                "/admin/users".to_owned(),
-            ),
-            Err(error) => (Flash::Error(words.refusal(&error).into_owned()), user_page(user)),
-        };
+    async fn triggered(&self, _parts: &mut Parts, answer: Answer<'_, TriggerReceipt>) -> Response {
+        self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
+    }
+
+    async fn cancelled(&self, _parts: &mut Parts, answer: Answer<'_, CancelReceipt>) -> Response {
+        self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
+    }
+}
+
+impl DemoGate {
+    /// A `303` back to the user's page (or the list, for a user who does not
+    /// exist), with `message` as a flash.
+    fn back_with_flash(&self, unknown: bool, success: bool, message: String, user: &UserId) -> Response {
+        let location = if unknown { "/admin/users".to_owned() } else { user_page(user) };
+        let flash = if success { Flash::Success(message) } else { Flash::Error(message) };
         let mut response = StatusCode::SEE_OTHER.into_response();
         if let Ok(location) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(LOCATION, location);
@@ -89,7 +83,7 @@ impl AdminGate for DemoGate {
                 let cookie = set_cookie(FLASH_COOKIE, &id, Some(Duration::from_secs(300)), self.secure);
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
-            None => tracing::error!("the random source failed; the trigger's flash message is lost"),
+            None => tracing::error!("the random source failed; the admin's flash message is lost"),
         }
         response
     }
