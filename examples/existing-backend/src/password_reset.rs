@@ -115,6 +115,11 @@ impl AdminGate for Harbour {
         outcome: Result<TriggerReceipt, ResetError>,
         words: &dyn Wording,
     ) -> Response {
+        // The id is as typed in the URL: only an account's number goes back into one.
+        let page = match user.as_str().parse::<i64>() {
+            Ok(id) if !matches!(outcome, Err(ResetError::UnknownUser)) => format!("/accounts/{id}"),
+            _ => "/accounts".to_owned(),
+        };
         let message = match outcome {
             Ok(sent) => Flash::success(format!("Password email sent to {}.", sent.sent_to)),
             Err(error) => Flash::error(words.refusal(&error)),
@@ -122,8 +127,6 @@ impl AdminGate for Harbour {
         if let Some(session) = parts.extensions.get::<Session>() {
             flash::push(session, message).await;
         }
-        // The id is as typed in the URL: only a number goes back into one.
-        let page = user.as_str().parse::<i64>().map_or("/accounts".into(), |id| format!("/accounts/{id}"));
         Redirect::to(&page).into_response()
     }
 }

@@ -146,6 +146,19 @@ async fn only_a_signed_in_admin_on_this_site_can_send_a_reset() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_for_no_such_account_is_answered_on_the_accounts_list() {
+    let harbour = Harbour::start().await;
+    let mut admin = harbour.admin().await;
+    // The id reaches the app's answer as typed in the URL, a line break included.
+    for id in ["999999", "%0Anot-a-number"] {
+        let answer =
+            admin.post_form(&format!("/admin/users/{id}/reset-password"), &[("purpose", "reset")]).await;
+        assert_eq!((answer.status, answer.location()), (StatusCode::SEE_OTHER, "/accounts"));
+        assert!(admin.get("/accounts").await.body.contains("That user does not exist."));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_librarys_tables_live_in_their_own_schema() {
     let harbour = Harbour::start().await;
     let tables: Vec<(String, String)> = sqlx::query_as(
