@@ -3,7 +3,7 @@
 //! the app calls [`start`], merges the routes it returns and signs in
 //! through the [`Passwords`] it returns.
 //!
-//! The app meets the library as one value, [`Harbour`]: our words, our mail,
+//! The app meets the library as one value, `Harbour`: our words, our mail,
 //! our admin sessions and our app tokens.
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
