@@ -80,7 +80,7 @@ impl App {
             .await?;
         sqlx::migrate!().run(&pool).await?;
 
-        let (reset_routes, passwords) = password_reset::start(&pool, config).await?;
+        let (reset, passwords) = password_reset::start(&pool, config).await?;
         seed::first_run(&pool, passwords.as_ref(), config.admin_password.clone()).await?;
 
         let backend = Backend::new(pool.clone(), Arc::clone(&passwords));
@@ -98,7 +98,10 @@ impl App {
             .fallback(layout::not_found)
             .layer(map_response(layout::page_headers))
             .with_state(state);
-        let router = own.merge(reset_routes).layer(AuthManagerLayerBuilder::new(backend, sessions).build());
+        // The reset pages are public: they stay outside the sign-in layers.
+        let signed_in =
+            own.merge(reset.admin()).layer(AuthManagerLayerBuilder::new(backend, sessions).build());
+        let router = reset.pages().merge(signed_in);
         Ok(Self { router, pool, passwords })
     }
 

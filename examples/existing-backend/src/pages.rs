@@ -94,7 +94,7 @@ fn details(account: &Account) -> Markup {
                 "Emails " (account.login_email) " a link and a 6-digit code to choose a new password. "
                 "Nobody else sees the code."
             }
-            form method="post" action={ "/admin/users/" (account.account_id) "/reset-password" } {
+            form method="post" action={ "/accounts/" (account.account_id) "/reset-password" } {
                 input type="hidden" name="purpose" value=(purpose);
                 button class="button" type="submit" { (button) }
             }

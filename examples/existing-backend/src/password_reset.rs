@@ -1,6 +1,7 @@
 //! The admin-triggered password reset (inzant-reset), added to Harbour
 //! Supply. Everything the library needs from the app is here; the rest of
-//! the app calls [`start`], merges the routes it returns and signs in
+//! the app calls [`start`], merges the routes of the [`ResetWeb`] it returns
+//! (the public pages, and the admin's behind our sign-in) and signs in
 //! through the [`Passwords`] it returns.
 //!
 //! The app meets the library as one value, `Harbour`: our words, our mail,
@@ -8,15 +9,11 @@
 
 use std::{borrow::Cow, sync::Arc, time::Duration};
 
-use async_trait::async_trait;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Router, extract::FromRequestParts, http::request::Parts};
-use inzant_reset_axum::{AdminGate, Page, ResetWeb, WebSettings};
-use inzant_reset_core::error::{HookError, MailError};
+use axum::{extract::FromRequestParts, http::request::Parts};
+use inzant_reset_axum::prelude::*;
 use inzant_reset_core::prelude::*;
-use inzant_reset_core::words::{ResetEmailCopy, ResetEmailFacts, english};
 use inzant_reset_sqlx::{IdType, PgReset, UsersTable};
-use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use tower_sessions::Session;
 
@@ -25,11 +22,12 @@ use crate::{Config, StartupError, api, flash, flash::Flash, layout, mail};
 
 /// Creates the library's tables (in schema `inzant_reset`; ours are left
 /// alone), builds the reset service over our `accounts` table, starts the
-/// purge timer, and returns the reset routes and the sign-in's password check.
+/// purge timer, and returns the reset's web side (pages, and send, status and
+/// cancel under `/accounts/{id}/…`) and the sign-in's password check.
 ///
 /// # Errors
 /// The database failed, or the library refused a setting (public URL, secret).
-pub async fn start(pool: &PgPool, config: &Config) -> Result<(Router, Arc<dyn Passwords>), StartupError> {
+pub async fn start(pool: &PgPool, config: &Config) -> Result<(ResetWeb, Arc<dyn Passwords>), StartupError> {
     let pg = PgReset::new(pool.clone());
     pg.migrate().await?;
     let accounts = UsersTable::new("accounts")?
@@ -38,27 +36,21 @@ pub async fn start(pool: &PgPool, config: &Config) -> Result<(Router, Arc<dyn Pa
         .password_hash("pwd_hash")?
         .user_type("kind", ["admin", "web", "device"])?;
     let keys = match &config.reset_secret {
-        Some(secret) => CodeKeys::new(secret.expose_secret().as_bytes().to_vec(), Vec::new())?,
+        Some(secret) => CodeKeys::from_text(secret, &[])?,
         None => {
             tracing::warn!("APP_RESET_SECRET is unset: reset codes stop working when the app restarts");
             CodeKeys::generate(&OsRandom)?
         }
     };
     let harbour = Arc::new(Harbour(pool.clone()));
-    // with_users: completing the request and writing pwd_hash are one transaction.
-    let store = Arc::new(pg.store().with_users(&accounts));
-    let directory = Arc::new(pg.directory(accounts));
-    let service =
-        ResetService::builder(store, directory, harbour.clone(), keys, ResetConfig::new(&config.public_url))
-            .audit(Arc::new(pg.audit()))
-            .hooks(harbour.clone())
-            .wording(harbour.clone())
-            .build()?;
-    let service = Arc::new(service);
-    tokio::spawn(purge_hourly(Arc::clone(&service)));
-    let in_our_layout = |page: Page<'_>| layout::layout(page.title, page.head, None, &[], page.body);
-    let settings = WebSettings::new("/login").layout(in_our_layout);
-    Ok((ResetWeb::new(Arc::clone(&service), harbour, settings).router(), service))
+    // pg.service: the store writes pwd_hash in the same transaction that completes the request.
+    let builder = pg.service(accounts, harbour.clone(), keys, ResetConfig::new(&config.public_url));
+    let service = Arc::new(builder.hooks(harbour.clone()).wording(harbour.clone()).build()?);
+    let in_our_layout = |page: Page<'_>| layout::layout(page.name, page.head, None, &[], page.body);
+    let settings = WebSettings::new("/login").admin_path("/accounts").layout(in_our_layout);
+    let web = ResetWeb::new(Arc::clone(&service), harbour, settings);
+    web.spawn_purge(Duration::from_secs(3600), Duration::from_secs(30 * 24 * 3600));
+    Ok((web, service))
 }
 
 // Sign-in must check passwords here: the library NFKC-normalizes passwords
@@ -88,10 +80,6 @@ impl Wording for Harbour {
     fn contact(&self) -> Cow<'_, str> {
         "the Harbour Supply help desk (help@harbour.example)".into()
     }
-    // Our layout adds the product name to every title itself.
-    fn page_title(&self, title: &str) -> String {
-        title.to_owned()
-    }
     fn reset_email(&self, facts: &ResetEmailFacts<'_>) -> ResetEmailCopy {
         let subject = format!("Harbour Supply: choose your password ({})", facts.user.username);
         let intro = "Our back office asked us to send you a link to choose your Harbour Supply password.";
@@ -105,29 +93,18 @@ impl Wording for Harbour {
 impl AdminGate for Harbour {
     async fn actor(&self, parts: &mut Parts) -> Result<UserId, Response> {
         let Admin(admin) = Admin::from_request_parts(parts, &()).await?;
-        Ok(UserId::new(admin.account_id.to_string()))
+        Ok(admin.account_id.into())
     }
 
-    async fn triggered(
-        &self,
-        parts: &mut Parts,
-        user: &UserId,
-        outcome: Result<TriggerReceipt, ResetError>,
-        words: &dyn Wording,
-    ) -> Response {
-        // The id is as typed in the URL: only an account's number goes back into one.
-        let page = match user.as_str().parse::<i64>() {
-            Ok(id) if !matches!(outcome, Err(ResetError::UnknownUser)) => format!("/accounts/{id}"),
-            _ => "/accounts".to_owned(),
-        };
-        let message = match outcome {
-            Ok(sent) => Flash::success(format!("Password email sent to {}.", sent.sent_to)),
-            Err(error) => Flash::error(words.refusal(&error)),
-        };
+    async fn triggered(&self, parts: &mut Parts, answer: Answer<'_, TriggerReceipt>) -> Response {
+        // An unknown account goes back to the list; the id is escaped for the URL.
+        let page =
+            if answer.is_unknown_user() { String::new() } else { format!("/{}", answer.user_segment()) };
+        let flash = if answer.outcome.is_ok() { Flash::success } else { Flash::error };
         if let Some(session) = parts.extensions.get::<Session>() {
-            flash::push(session, message).await;
+            flash::push(session, flash(answer.message())).await;
         }
-        Redirect::to(&page).into_response()
+        Redirect::to(&format!("/accounts{page}")).into_response()
     }
 }
 
@@ -155,19 +132,8 @@ impl Mailer for Harbour {
 #[async_trait]
 impl ResetHooks for Harbour {
     async fn password_changed(&self, user: &User) -> Result<(), HookError> {
-        let account_id = user.id.as_str().parse().map_err(|e| HookError::with_source("not an account", e))?;
+        let account_id = user.id.parse().map_err(|e| HookError::with_source("not an account", e))?;
         let revoked = api::revoke_tokens(&self.0, account_id).await;
         revoked.map(drop).map_err(|error| HookError::with_source("app tokens not revoked", error))
-    }
-}
-
-/// Hourly, forgets requests that ended (or expired) over 30 days ago.
-async fn purge_hourly(service: Arc<ResetService>) {
-    let mut hourly = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        hourly.tick().await;
-        if let Err(error) = service.purge(Duration::from_secs(30 * 24 * 3600)).await {
-            tracing::warn!(%error, "old password reset requests not purged");
-        }
     }
 }

@@ -38,7 +38,7 @@ async fn an_admin_resets_a_web_users_password_through_the_apps_pages() {
     let sent = admin.send_reset(sam).await;
     assert_eq!((sent.status, sent.location()), (StatusCode::SEE_OTHER, format!("/accounts/{sam}").as_str()));
     let page = admin.get(&format!("/accounts/{sam}")).await;
-    assert!(page.body.contains("Password email sent to sam@harbour.example."), "{}", page.body);
+    assert!(page.body.contains("A password reset email was sent to sam@harbour.example."), "{}", page.body);
 
     // The email waits in the app's outbox, to the username, in the app's words.
     let mail = harbour.last_mail_to("sam@harbour.example").await;
@@ -127,7 +127,7 @@ async fn a_device_accounts_reset_revokes_its_app_tokens() {
 async fn only_a_signed_in_admin_on_this_site_can_send_a_reset() {
     let harbour = Harbour::start().await;
     let sam = harbour.account("sam@harbour.example", Kind::Web, "Sam Web", OLD_PASSWORD).await;
-    let trigger = format!("/admin/users/{sam}/reset-password");
+    let trigger = format!("/accounts/{sam}/reset-password");
     let reset = [("purpose", "reset")];
 
     let anonymous = harbour.browser().post_form(&trigger, &reset).await;
@@ -152,7 +152,7 @@ async fn a_reset_for_no_such_account_is_answered_on_the_accounts_list() {
     // The id reaches the app's answer as typed in the URL, a line break included.
     for id in ["999999", "%0Anot-a-number"] {
         let answer =
-            admin.post_form(&format!("/admin/users/{id}/reset-password"), &[("purpose", "reset")]).await;
+            admin.post_form(&format!("/accounts/{id}/reset-password"), &[("purpose", "reset")]).await;
         assert_eq!((answer.status, answer.location()), (StatusCode::SEE_OTHER, "/accounts"));
         assert!(admin.get("/accounts").await.body.contains("That user does not exist."));
     }

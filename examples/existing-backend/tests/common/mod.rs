@@ -303,7 +303,7 @@ impl Browser {
     pub async fn send_reset(&mut self, account_id: i64) -> Answer {
         let page = self.get(&format!("/accounts/{account_id}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let action = format!("/admin/users/{account_id}/reset-password");
+        let action = format!("/accounts/{account_id}/reset-password");
         assert!(page.body.contains(&format!("action=\"{action}\"")), "no reset button: {}", page.body);
         self.post_form(&action, &[("purpose", "reset")]).await
     }
