@@ -327,7 +327,8 @@ pub trait Wording: Debug + Send + Sync + 'static {
         english::request_state(state).into()
     }
 
-    /// Template of when a finished request ended, with `{time}`: "Completed at {time}."
+    /// Template of when a finished request ended, with `{time}` (and, for a
+    /// locked one, `{attempts}`): "Completed at {time}."
     fn status_ended(&self, state: RequestState) -> Cow<'_, str> {
         english::status_ended(state).into()
     }
@@ -531,7 +532,7 @@ pub mod english {
             RequestState::Issued => "",
             RequestState::Completed => "Completed at {time}.",
             RequestState::Expired => "Expired at {time}.",
-            RequestState::Locked => "Locked at {time}.",
+            RequestState::Locked => "Locked at {time} after {attempts} wrong codes.",
             RequestState::Superseded => "Replaced at {time}.",
             RequestState::Revoked => "Withdrawn at {time}.",
             RequestState::Cancelled => "Cancelled at {time}.",

@@ -93,6 +93,8 @@ async fn audit_events_are_recorded_and_read_back() {
         AuditKind::PasswordNotSaved,
         AuditKind::HookFailed,
         AuditKind::NoticeFailed,
+        AuditKind::NoticeSent,
+        AuditKind::Cancelled,
     ];
     let events: Vec<AuditEvent> = kinds
         .iter()
@@ -109,6 +111,22 @@ async fn audit_events_are_recorded_and_read_back() {
         audit.record(event).await.unwrap();
     }
     assert_eq!(audit.events_for_request(request).await.unwrap(), events);
+
+    // A user's recent events: newest first, wrong codes left out, at most `limit`.
+    let recent = audit.recent_for_user(&user, 5).await.unwrap();
+    let expected: Vec<AuditEvent> = events
+        .iter()
+        .rev()
+        .filter(|e| !matches!(e.kind, AuditKind::WrongCode { .. }))
+        .take(5)
+        .cloned()
+        .collect();
+    assert_eq!(recent, expected);
+    assert_eq!(audit.recent_for_user(&user, 100).await.unwrap().len(), events.len() - 1);
+    assert!(
+        audit.recent_for_user(&admin, 10).await.unwrap().is_empty(),
+        "an actor's own events are not theirs"
+    );
 }
 
 #[tokio::test]

@@ -40,11 +40,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use inzant_reset_axum::{ResetWeb, WebSettings};
 use inzant_reset_core::hash::Argon2id;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryStore};
-use inzant_reset_core::ports::{Mailer, ResetStore};
+use inzant_reset_core::memory::{MemoryAudit, MemoryDirectory, MemoryStore};
+use inzant_reset_core::ports::{AuditSink, Mailer, ResetStore};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
-use inzant_reset_sqlx::{PgAudit, PgReset, Schema};
+use inzant_reset_sqlx::{PgReset, Schema};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgPoolOptions;
 use tokio::task::JoinHandle;
@@ -200,8 +200,12 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let argon2 = Argon2id::new(config.hash_params)
         .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
 
-    let (store, users, audit): (Arc<dyn ResetStore>, Users, Option<PgAudit>) = match &config.database_url {
-        None => (Arc::new(MemoryStore::new()), Users::Memory(Arc::new(MemoryDirectory::new())), None),
+    let (store, users, audit): (Arc<dyn ResetStore>, Users, Arc<dyn AuditSink>) = match &config.database_url {
+        None => (
+            Arc::new(MemoryStore::new()),
+            Users::Memory(Arc::new(MemoryDirectory::new())),
+            Arc::new(MemoryAudit::new()),
+        ),
         Some(url) => {
             let shown = config::redact_url(&url.0);
             let pool = PgPoolOptions::new()
@@ -225,7 +229,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
                 .map_err(|error| DemoError::Startup(error.to_string()))?;
             tracing::info!(database = %shown, schema = %pg.schema(), "using PostgreSQL");
             let store = pg.store().with_users(users.table());
-            (Arc::new(store), Users::Postgres(users), Some(pg.audit()))
+            (Arc::new(store), Users::Postgres(users), Arc::new(pg.audit()))
         }
     };
 
@@ -274,9 +278,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
         .hash_params(config.hash_params)
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
-    if let Some(audit) = audit {
-        builder = builder.audit(Arc::new(audit));
-    }
+    builder = builder.audit(audit);
     let service = Arc::new(
         builder.build().map_err(|error| DemoError::Config(format!("invalid reset settings: {error}")))?,
     );

@@ -297,8 +297,17 @@ pub async fn user_details(
         }
     };
     let flash = state.flashes.take(&headers);
+    let status = state.service.status(&admin.id, &user.id).await;
+    let panel = match &status {
+        Ok(status) => pages::ResetPanel::Status(status, state.service.wording()),
+        Err(error) => {
+            tracing::error!(%error, "could not read where a user's reset stands");
+            pages::ResetPanel::Unavailable
+        }
+    };
+    let elsewhere = state.elsewhere(&headers);
     with_flash_cleared(
-        html(pages::user_details(&admin, &user, flash.as_ref(), state.elsewhere(&headers).as_deref())),
+        html(pages::user_details(&admin, &user, flash.as_ref(), elsewhere.as_deref(), &panel)),
         flash.is_some(),
         &state,
     )

@@ -428,3 +428,63 @@ async fn the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa() {
     )
     .await;
 }
+
+/// The admin's User Details page for `id`, reloaded; the text of the panel.
+async fn panel(tab: &Tab, id: &str) -> String {
+    tab.open(&format!("/admin/users/{id}")).await;
+    tab.wait_for_text("h1", "User Details").await;
+    tab.text(".reset-panel").await
+}
+
+#[tokio::test]
+async fn the_admin_sees_where_the_reset_stands_and_can_cancel_it() {
+    browser_test("the_admin_sees_where_the_reset_stands_and_can_cancel_it", |world: Arc<World>| async move {
+        let admin = world.tab("admin", true).await;
+        let sam = "sam.web@inzant.example";
+        let email = admin_sends(&world, &admin, "1002", sam, "Reset Password").await;
+
+        let waiting = panel(&admin, "1002").await;
+        for expected in ["Waiting for the user", "Reset email sent to sam.web@inzant.example by Ada Admin", "5 code attempts left"] {
+            assert!(waiting.contains(expected), "the panel lacks {expected:?}:\n{waiting}");
+        }
+        // The script shows times in the viewer's zone: no raw "UTC" left from the server.
+        let sent_at = admin.attr("#reset-sent time", "datetime").await.unwrap_or_default();
+        assert!(sent_at.ends_with('Z'), "{sent_at}");
+        admin.click_named(".menu-button", "More Options").await;
+        admin.find_named(".menu-item", "Cancel Reset").await;
+
+        // The user, in a browser of their own, sets the password.
+        let user = world.tab("user", true).await;
+        open_link(&user, &email).await;
+        fill_and_save(&user, &email.code, STRONG).await;
+        user.wait_for_location("/login?reset=done").await;
+
+        let done = panel(&admin, "1002").await;
+        assert!(done.contains("Completed"), "{done}");
+        assert!(done.contains("New password set"), "{done}");
+        assert!(!done.contains("Waiting for the user"), "{done}");
+        admin.click_named(".menu-button", "More Options").await;
+        let items = admin.client.find_all(Locator::Css(".menu-item")).await.unwrap();
+        for item in items {
+            assert_ne!(item.text().await.unwrap(), "Cancel Reset", "nothing is live to cancel");
+        }
+
+        // Another email to Dana, then the admin cancels it.
+        let dana = "dana.device@inzant.example";
+        let second = admin_sends(&world, &admin, "1003", dana, "Reset Password").await;
+        admin.click_named(".menu-button", "More Options").await;
+        admin.click_named(".menu-item", "Cancel Reset").await;
+        let flash = admin.wait_for_text(".flash.success", "was cancelled").await;
+        assert!(flash.contains(dana), "{flash}");
+        let cancelled = admin.text(".reset-panel").await;
+        assert!(cancelled.contains("Cancelled by Ada Admin"), "{cancelled}");
+
+        user.open(&second.link).await;
+        user.wait_for_text(
+            ".message.error",
+            "This link was cancelled by your administrator. Ask them for a new email if you still need to set your password.",
+        )
+        .await;
+    })
+    .await;
+}
