@@ -205,7 +205,8 @@ pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
         ResetError::UnknownUser => StatusCode::NOT_FOUND,
         ResetError::HasPassword { .. } | ResetError::NothingToCancel => StatusCode::CONFLICT,
         ResetError::Cooldown { .. } | ResetError::DailyLimit { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ResetError::MailFailed { .. } => StatusCode::BAD_GATEWAY,
+        // The mail system is down or slow: like a database outage, a 503 the admin may retry.
+        ResetError::MailFailed { .. } => StatusCode::SERVICE_UNAVAILABLE,
         error if error.is_service_failure() => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }

@@ -555,7 +555,7 @@ async fn trigger_refusals_have_their_status() {
     assert_eq!(app.trigger("99", "1").await.status, StatusCode::NOT_FOUND);
     app.outbox.set_refusing(true);
     let failed = app.trigger("2", "1").await;
-    assert_eq!(failed.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(failed.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         failed.json()["error"],
         "The email could not be sent to sam.web@inzant.example; no reset is pending."
