@@ -23,8 +23,8 @@ pub struct PgAudit {
     pool: PgPool,
     schema: Schema,
     insert: Arc<str>,
-    for_request: Arc<str>,
-    for_user: Arc<str>,
+    pub(crate) for_request: Arc<str>,
+    pub(crate) for_user: Arc<str>,
 }
 
 #[derive(sqlx::FromRow)]
