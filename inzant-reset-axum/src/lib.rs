@@ -3,7 +3,7 @@
 //! The web side of the Inzant password reset, for axum 0.8. It only
 //! translates between HTTP and [`inzant_reset_core::ResetService`]; every
 //! decision is the core's, and every word people read comes from the
-//! service's [`Wording`](inzant_reset_core::words::Wording).
+//! service's `Wording` (`inzant_reset_core::words`).
 //!
 //! Routes, under the mount path of the service's public URL
 //! ([`ResetConfig::public_url`](inzant_reset_core::ResetConfig::public_url)):

@@ -1,7 +1,7 @@
 //! A whole flow through the router, logged at TRACE: no log line, header or
 //! redirect ever carries the link token, the code or a password, and pages
 //! never show them — except the code the user just typed, which the form
-//! keeps after a mistake (SPEC §4) in its own input and nowhere else.
+//! keeps after a mistake (so the user need not retype it) in its own input and nowhere else.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

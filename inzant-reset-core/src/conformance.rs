@@ -74,13 +74,18 @@ const NO_LIMITS: IssueLimits = IssueLimits { cooldown: Duration::ZERO, max_per_d
 const INZANT_LIMITS: IssueLimits = IssueLimits { cooldown: MINUTE, max_per_day: 10 };
 
 fn fresh_user() -> UserId {
-    let id = RequestId::generate(&OsRandom).map(|id| id.to_string()).unwrap_or_default();
-    UserId::new(format!("conformance-{id}"))
+    match RequestId::generate(&OsRandom) {
+        Ok(id) => UserId::new(format!("conformance-{id}")),
+        Err(error) => unreachable_in_suite(&format!("no randomness for a user id: {error}")),
+    }
 }
 
 /// A new request for `user`, issued at `at` and living 24 hours.
 pub fn new_request(user: &UserId, at: OffsetDateTime) -> ResetRequest {
-    let id = RequestId::generate(&OsRandom).unwrap_or(RequestId::from_u128(0));
+    let id = match RequestId::generate(&OsRandom) {
+        Ok(id) => id,
+        Err(error) => unreachable_in_suite(&format!("no randomness for a request id: {error}")),
+    };
     let token = LinkToken::generate(&OsRandom).map(|t| t.digest());
     let code = Code::parse("123456");
     let keys = CodeKeys::new(vec![42; 32], Vec::new());

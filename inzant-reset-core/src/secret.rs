@@ -177,8 +177,34 @@ impl fmt::Debug for CodeDigest {
 /// the longest time to live has passed.
 #[derive(Clone)]
 pub struct CodeKeys {
-    current: SecretBox<[u8]>,
-    previous: Vec<SecretBox<[u8]>>,
+    current: CodeMac,
+    previous: Vec<CodeMac>,
+}
+
+/// HMAC-SHA-256 keyed once, when the keys are made: a key HMAC refused
+/// would be a configuration error then, never a silent default later. The
+/// keyed state is zeroized when dropped.
+#[derive(Clone)]
+struct CodeMac(Hmac<Sha256>);
+
+impl CodeMac {
+    fn new(key: Vec<u8>) -> Result<Self, ConfigError> {
+        let key = SecretBox::new(key.into_boxed_slice());
+        if key.expose_secret().len() < MIN_KEY_BYTES {
+            return Err(ConfigError::new(format!("a reset secret must be at least {MIN_KEY_BYTES} bytes")));
+        }
+        Hmac::<Sha256>::new_from_slice(key.expose_secret())
+            .map(Self)
+            .map_err(|error| ConfigError::with_source("the reset secret cannot key HMAC-SHA-256", error))
+    }
+
+    fn digest(&self, request: RequestId, code: &Code) -> CodeDigest {
+        let mut mac = self.0.clone();
+        mac.update(b"inzant-reset code v1\0");
+        mac.update(request.as_uuid().as_bytes());
+        mac.update(code.expose().as_bytes());
+        CodeDigest(mac.finalize().into_bytes().into())
+    }
 }
 
 impl CodeKeys {
@@ -187,16 +213,9 @@ impl CodeKeys {
     /// # Errors
     /// A key shorter than [`MIN_KEY_BYTES`] bytes.
     pub fn new(current: Vec<u8>, previous: Vec<Vec<u8>>) -> Result<Self, ConfigError> {
-        let check = |key: Vec<u8>| {
-            if key.len() < MIN_KEY_BYTES {
-                Err(ConfigError::new(format!("a reset secret must be at least {MIN_KEY_BYTES} bytes")))
-            } else {
-                Ok(SecretBox::new(key.into_boxed_slice()))
-            }
-        };
         Ok(Self {
-            current: check(current)?,
-            previous: previous.into_iter().map(check).collect::<Result<_, _>>()?,
+            current: CodeMac::new(current)?,
+            previous: previous.into_iter().map(CodeMac::new).collect::<Result<_, _>>()?,
         })
     }
 
@@ -213,15 +232,18 @@ impl CodeKeys {
 
     /// A random current key, for demos and tests: codes stop working when the
     /// process restarts.
-    pub fn generate(random: &OsRandom) -> Result<Self, RandomnessUnavailable> {
+    ///
+    /// # Errors
+    /// The operating system's random source failed.
+    pub fn generate(random: &OsRandom) -> Result<Self, ConfigError> {
         let mut key = vec![0u8; MIN_KEY_BYTES];
-        random.fill(&mut key)?;
-        Ok(Self { current: SecretBox::new(key.into_boxed_slice()), previous: Vec::new() })
+        random.fill(&mut key).map_err(|error| ConfigError::with_source("no random reset secret", error))?;
+        Ok(Self { current: CodeMac::new(key)?, previous: Vec::new() })
     }
 
     /// The digest stored for `code` of request `request`.
     pub fn digest(&self, request: RequestId, code: &Code) -> CodeDigest {
-        mac(&self.current, request, code)
+        self.current.digest(request, code)
     }
 
     /// Whether `code` matches `stored` under any accepted key. Every key is
@@ -229,7 +251,7 @@ impl CodeKeys {
     pub fn verify(&self, request: RequestId, code: &Code, stored: &CodeDigest) -> bool {
         let mut matched = subtle::Choice::from(0);
         for key in std::iter::once(&self.current).chain(&self.previous) {
-            matched |= mac(key, request, code).0.ct_eq(&stored.0);
+            matched |= key.digest(request, code).0.ct_eq(&stored.0);
         }
         matched.into()
     }
@@ -239,18 +261,6 @@ impl fmt::Debug for CodeKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CodeKeys").field("previous", &self.previous.len()).finish_non_exhaustive()
     }
-}
-
-fn mac(key: &SecretBox<[u8]>, request: RequestId, code: &Code) -> CodeDigest {
-    // Keys of any length are valid for HMAC, so this cannot fail; falling back
-    // to an all-zero digest would only make every code wrong, never right.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key.expose_secret()) else {
-        return CodeDigest([0; 32]);
-    };
-    mac.update(b"inzant-reset code v1\0");
-    mac.update(request.as_uuid().as_bytes());
-    mac.update(code.expose().as_bytes());
-    CodeDigest(mac.finalize().into_bytes().into())
 }
 
 #[cfg(test)]

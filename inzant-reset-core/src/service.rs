@@ -1,4 +1,4 @@
-//! The reset flow, step by step as the article tells it: an admin triggers,
+//! The reset flow, step by step: an admin triggers,
 //! the user opens the link, the meter rates passwords as they type, and the
 //! user submits the code with the new password.
 //!

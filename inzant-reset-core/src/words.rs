@@ -5,7 +5,7 @@
 //! `Display` is for developers and logs. What an admin or a user reads comes
 //! from a [`Wording`], held by the service ([`crate::ResetService::wording`])
 //! and used by the emails and by the web adapter's pages. [`English`] is the
-//! default: the texts of the Inzant help article.
+//! default: the sentences Inzant Sales users know from its help desk.
 //!
 //! A host changes what it needs and keeps the rest by overriding single
 //! methods; every default is also a public function of [`english`], so an
@@ -350,7 +350,7 @@ pub trait Wording: Debug + Send + Sync + 'static {
     }
 }
 
-/// The default wording: the help article's English.
+/// The default wording: Inzant Sales' English.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct English;
 
@@ -439,7 +439,7 @@ pub mod english {
         }
     }
 
-    /// The article's sentence for each refusal.
+    /// The sentence for each refusal.
     pub fn refusal<W: Wording + ?Sized>(words: &W, error: &ResetError) -> String {
         match error {
             ResetError::IncorrectCode { attempts_left } => {
@@ -661,7 +661,7 @@ mod tests {
     }
 
     #[test]
-    fn refusals_are_the_articles_sentences() {
+    fn refusals_are_inzants_sentences() {
         let words = English;
         assert_eq!(
             words.refusal(&ResetError::IncorrectCode { attempts_left: 4 }),

@@ -84,7 +84,7 @@
 //! ## Errors
 //!
 //! Every database failure becomes the core's
-//! [`StoreError`](inzant_reset_core::error::StoreError) or
+//! [`StoreError`] or
 //! [`DirectoryError`](inzant_reset_core::error::DirectoryError), whose
 //! message says what could not be done and whose source is the sqlx error.
 //! Nothing here panics.

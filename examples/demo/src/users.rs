@@ -110,8 +110,8 @@ impl PgUsers {
     async fn add_load_users(&self, count: u32) -> Result<(), DirectoryError> {
         let sql = format!(
             "INSERT INTO {} (id, username, display_name, email_to, user_type) \
-             SELECT 'load-' || lpad(n::text, 5, '0'), 'load-' || lpad(n::text, 5, '0') || '@inzant.example', \
-                    'Load User ' || n, 'load-' || lpad(n::text, 5, '0') || '.inbox@example.org', 'device' \
+             SELECT 'load-' || lpad(n::text, greatest(5, length(n::text)), '0'), 'load-' || lpad(n::text, greatest(5, length(n::text)), '0') || '@inzant.example', \
+                    'Load User ' || n, 'load-' || lpad(n::text, greatest(5, length(n::text)), '0') || '.inbox@example.org', 'device' \
              FROM generate_series(1, $1) AS n ON CONFLICT (id) DO NOTHING",
             self.table
         );

@@ -1,4 +1,4 @@
-//! The help article's flow through Harbour Supply's own pages, on a real
+//! The whole reset flow through Harbour Supply's own pages, on a real
 //! PostgreSQL: the admin signs in with the app's login, sends a reset from an
 //! account's page, the email waits in the app's outbox in the app's words,
 //! the reset page sits in the app's layout, and the new password signs in
