@@ -5,8 +5,8 @@
 //! Both demos run at once, each on a database of its own. The full one
 //! seeds its users itself (`INZANT_DEMO_LOAD_USERS`) and gets its requests
 //! from [`database::fill`] in SQL. The same load-test users are then timed
-//! on both, one request at a time, alternating between the demos every few
-//! users so a change in the machine's load hits both alike.
+//! on both, one request at a time, alternating between the demos from one
+//! request to the next so a change in the machine's load hits both alike.
 
 use std::time::{Duration, Instant};
 
@@ -26,8 +26,6 @@ use crate::stats::{ms, p50_p99, sorted};
 const SCENARIO: &str = "scale, PostgreSQL";
 /// Full ÷ empty, for p50 and p99 alike.
 const RATIO_TARGET: f64 = 1.5;
-/// Users timed on one demo before switching to the other.
-const CHUNK: usize = 10;
 
 /// A step of the flow, timed.
 #[derive(Clone, Copy)]
@@ -186,8 +184,9 @@ fn server_cpu(sides: &[Side; 2]) -> Fallible<[Duration; 2]> {
     Ok([cpu(empty)?, cpu(full)?])
 }
 
-/// Users `1..=users` take `step` one at a time, `CHUNK` on one side then
-/// `CHUNK` on the other (which goes first alternates too); the first
+/// Users `1..=users` take `step` one at a time, each on one demo then on
+/// the other (which goes first alternates from user to user), so a burst of
+/// work elsewhere on the machine falls on both sides alike; the first
 /// `warm_up` users are not counted.
 async fn alternate(
     client: &HttpClient,
@@ -197,16 +196,13 @@ async fn alternate(
     warm_up: usize,
 ) -> Fallible<[Vec<f64>; 2]> {
     let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
-    for (round, first) in (1..=users).step_by(CHUNK).enumerate() {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for i in order {
+    for n in 1..=users {
+        for i in if n % 2 == 0 { [0, 1] } else { [1, 0] } {
             let (Some(side), Some(times)) = (sides.get(i), times.get_mut(i)) else { continue };
-            for n in first..(first + CHUNK).min(users + 1) {
-                let started = Instant::now();
-                side.take(client, step, n).await.map_err(|error| format!("{}: {error}", step.name()))?;
-                if n > warm_up {
-                    times.push(ms(started.elapsed()));
-                }
+            let started = Instant::now();
+            side.take(client, step, n).await.map_err(|error| format!("{}: {error}", step.name()))?;
+            if n > warm_up {
+                times.push(ms(started.elapsed()));
             }
         }
     }
