@@ -83,7 +83,8 @@ pub async fn fill(url: &str, sizes: &ScaleSizes, untouched: usize) -> Fallible<F
     let pool = connect(url).await?;
     let started = Instant::now();
     let table = requests_table(&pool).await?;
-    let insert = format!("INSERT INTO {table} {FILL_SELECT}");
+    let insert = fill_sql(&table);
+    let table = table.name;
     let as_i64 = |n: usize| i64::try_from(n).map_err(|_| format!("{n} is too large"));
     let filling = |error: sqlx::Error| format!("filling {table}: {error}");
     sqlx::query(AssertSqlSafe(insert))
@@ -101,43 +102,67 @@ pub async fn fill(url: &str, sizes: &ScaleSizes, untouched: usize) -> Fallible<F
     Ok(Filled { table, rows, took })
 }
 
-/// The columns and rows of the fill: `$1` requests over `$2` users
+/// The fill's `INSERT` into `table`: `$1` requests over `$2` users
 /// (`load-00001` …, as the demo names them), round by round so each user's
 /// requests are spread over the last 23 hours, newest last. Nothing is a
 /// day old, so nothing is expired: the older requests are completed,
 /// superseded, revoked or locked (the kind turning with user and round),
-/// the newest is live unless its user is one of the first `$3`.
-const FILL_SELECT: &str = "\
-    (id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, expires_at) \
-    SELECT gen_random_uuid(), \
-           'load-' || lpad(n::text, greatest(5, length(n::text)), '0'), \
-           'load-fill', \
-           CASE WHEN g % 10 = 0 THEN 'create' ELSE 'reset' END, \
-           sha256(convert_to('token ' || g, 'UTF8')), \
-           sha256(convert_to('code ' || g, 'UTF8')), \
-           CASE WHEN round = rounds - 1 AND n > $3 THEN 'issued' \
-                ELSE (ARRAY['completed', 'superseded', 'revoked', 'locked'])[kind + 1] END, \
-           CASE WHEN round = rounds - 1 AND n > $3 THEN 0 WHEN kind = 3 THEN 5 ELSE (g % 3)::int END, \
-           created, \
-           created + interval '24 hours' \
-    FROM (SELECT g, n, round, rounds, ((round + n) % 4)::int AS kind, \
-                 now() - interval '10 minutes' - (g % 60) * interval '1 second' \
-                       - (rounds - 1 - round) * (interval '23 hours' / rounds) AS created \
-          FROM (SELECT g, (g - 1) % $2 + 1 AS n, (g - 1) / $2 AS round, ($1 + $2 - 1) / $2 AS rounds \
-                FROM generate_series(1::bigint, $1) AS g) AS numbered) AS r";
+/// the newest is live unless its user is one of the first `$3`. Where the
+/// table records when a request finished (`finished_at`, from the second
+/// migration on), finished ones say so, five minutes after they were sent.
+fn fill_sql(table: &RequestsTable) -> String {
+    let (finished_column, finished_value) = if table.has_finished_at {
+        (", finished_at", ", CASE WHEN live THEN NULL ELSE created + interval '5 minutes' END")
+    } else {
+        ("", "")
+    };
+    format!(
+        "INSERT INTO {} (id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, \
+                          created_at, expires_at{finished_column}) \
+         SELECT gen_random_uuid(), \
+                'load-' || lpad(n::text, greatest(5, length(n::text)), '0'), \
+                'load-fill', \
+                CASE WHEN g % 10 = 0 THEN 'create' ELSE 'reset' END, \
+                sha256(convert_to('token ' || g, 'UTF8')), \
+                sha256(convert_to('code ' || g, 'UTF8')), \
+                CASE WHEN live THEN 'issued' \
+                     ELSE (ARRAY['completed', 'superseded', 'revoked', 'locked'])[kind + 1] END, \
+                CASE WHEN live THEN 0 WHEN kind = 3 THEN 5 ELSE (g % 3)::int END, \
+                created, \
+                created + interval '24 hours'{finished_value} \
+         FROM (SELECT g, n, ((round + n) % 4)::int AS kind, round = rounds - 1 AND n > $3 AS live, \
+                      now() - interval '10 minutes' - (g % 60) * interval '1 second' \
+                            - (rounds - 1 - round) * (interval '23 hours' / rounds) AS created \
+               FROM (SELECT g, (g - 1) % $2 + 1 AS n, (g - 1) / $2 AS round, ($1 + $2 - 1) / $2 AS rounds \
+                     FROM generate_series(1::bigint, $1) AS g) AS numbered) AS r",
+        table.name
+    )
+}
 
-/// The one table named `reset_requests`, schema-qualified and quoted.
-async fn requests_table(pool: &PgPool) -> Fallible<String> {
-    let schemas: Vec<String> = sqlx::query_scalar(
-        "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'reset_requests'",
+/// The reset requests table as the migrations made it.
+struct RequestsTable {
+    /// Schema-qualified and quoted.
+    name: String,
+    has_finished_at: bool,
+}
+
+/// The one table named `reset_requests`, in whichever schema it is.
+async fn requests_table(pool: &PgPool) -> Fallible<RequestsTable> {
+    let found: Vec<(String, bool)> = sqlx::query_as(
+        "SELECT table_schema::text, bool_or(column_name = 'finished_at') \
+         FROM information_schema.columns WHERE table_name = 'reset_requests' GROUP BY table_schema",
     )
     .fetch_all(pool)
     .await
     .map_err(|error| format!("looking for the reset requests table: {error}"))?;
-    match schemas.as_slice() {
-        [schema] => Ok(format!("\"{}\".\"reset_requests\"", schema.replace('"', "\"\""))),
+    match found.as_slice() {
+        [(schema, has_finished_at)] => Ok(RequestsTable {
+            name: format!("\"{}\".\"reset_requests\"", schema.replace('"', "\"\"")),
+            has_finished_at: *has_finished_at,
+        }),
         other => {
-            Err(format!("expected one table named reset_requests, found {} (in {other:?})", other.len()))
+            let schemas: Vec<&String> = other.iter().map(|(schema, _)| schema).collect();
+            Err(format!("expected one table named reset_requests, found {} (in {schemas:?})", other.len()))
         }
     }
 }
@@ -160,5 +185,14 @@ mod tests {
             assert_eq!(with_database(url, "x").unwrap(), expected);
         }
         assert!(with_database("not a url", "x").is_err());
+    }
+
+    #[test]
+    fn the_fill_sets_finished_at_only_where_the_table_has_it() {
+        let table =
+            |has_finished_at| RequestsTable { name: "\"s\".\"reset_requests\"".into(), has_finished_at };
+        let (old, new) = (fill_sql(&table(false)), fill_sql(&table(true)));
+        assert!(!old.contains("finished_at") && new.contains("expires_at, finished_at)"));
+        assert!(new.starts_with("INSERT INTO \"s\".\"reset_requests\" ("));
     }
 }
