@@ -52,3 +52,47 @@ ensure_browser() {
         return 1
     }
 }
+
+# The page checkers the tests run: the Nu Html Checker (vnu.jar, on Java)
+# and axe-core, pinned, from the npm registry into target/web-tools.
+INZANT_WEB_TOOLS="$(pwd)/target/web-tools"
+INZANT_VNU_VERSION=26.9.27
+INZANT_AXE_VERSION=4.14.1
+
+ensure_web_checkers() {
+    local vnu="$INZANT_WEB_TOOLS/node_modules/vnu-jar/build/dist/vnu.jar"
+    local axe="$INZANT_WEB_TOOLS/node_modules/axe-core/axe.min.js"
+    if ! command -v java >/dev/null; then
+        if [ "$(id -u)" -ne 0 ]; then
+            _browser_err "the HTML checks need Java; install it as root: apt-get install default-jre-headless"
+            return 1
+        fi
+        printf '==> installing a Java runtime for the Nu Html Checker\n'
+        if [ -z "${INZANT_APT_UPDATED:-}" ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+                || { _browser_err "apt-get update failed; cannot install Java."; return 1; }
+            INZANT_APT_UPDATED=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null \
+            || { _browser_err "apt-get install default-jre-headless failed."; return 1; }
+    fi
+    if [ -f "$vnu" ] && [ -f "$axe" ] \
+        && grep -q "\"version\": *\"$INZANT_AXE_VERSION\"" "$INZANT_WEB_TOOLS/node_modules/axe-core/package.json" \
+        && grep -q "\"version\": *\"$INZANT_VNU_VERSION\"" "$INZANT_WEB_TOOLS/node_modules/vnu-jar/package.json"; then
+        return 0
+    fi
+    command -v npm >/dev/null || {
+        _browser_err "npm is needed to fetch vnu-jar and axe-core (apt-get install nodejs npm)."
+        return 1
+    }
+    printf '==> installing the Nu Html Checker %s and axe-core %s from npm\n' "$INZANT_VNU_VERSION" "$INZANT_AXE_VERSION"
+    mkdir -p "$INZANT_WEB_TOOLS"
+    # --ignore-scripts: vnu-jar's install script would download a Java from GitHub; the system's Java runs it.
+    npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$INZANT_WEB_TOOLS" \
+        "vnu-jar@$INZANT_VNU_VERSION" "axe-core@$INZANT_AXE_VERSION" >/dev/null \
+        || { _browser_err "npm install vnu-jar axe-core failed."; return 1; }
+    [ -f "$vnu" ] && [ -f "$axe" ] || {
+        _browser_err "npm installed vnu-jar and axe-core, but $vnu or $axe is missing."
+        return 1
+    }
+}

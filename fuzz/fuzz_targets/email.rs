@@ -7,6 +7,8 @@ use inzant_reset_core::email::{EmailSettings, password_changed_email, reset_emai
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::secret::Code;
 use inzant_reset_core::user::{User, UserId, UserType};
+use inzant_reset_core::words::Wording;
+use std::borrow::Cow;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use secrecy::{ExposeSecret, SecretString};
@@ -21,6 +23,16 @@ struct Input {
     unix_time: u32,
 }
 
+/// Words whose product name is the fuzzer's.
+#[derive(Debug)]
+struct Product(String);
+
+impl Wording for Product {
+    fn product_name(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.0)
+    }
+}
+
 const LINK: &str = "https://sales.inzant.example/password-reset/AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK";
 
 fuzz_target!(|input: Input| {
@@ -32,11 +44,12 @@ fuzz_target!(|input: Input| {
         user_type: UserType::Web,
         has_password: true,
     };
-    let settings = EmailSettings { product_name: input.product, ..EmailSettings::default() };
+    let settings = EmailSettings::default();
+    let words = Product(input.product);
     let Some(code) = Code::parse(&format!("{:06}", input.code % 1_000_000)) else { return };
     let at = time::OffsetDateTime::from_unix_timestamp(i64::from(input.unix_time)).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let purpose = if input.create { Purpose::Create } else { Purpose::Reset };
-    let email = reset_email(&settings, &user, purpose, &SecretString::from(LINK), &code, at);
+    let email = reset_email(&settings, &words, &user, purpose, &SecretString::from(LINK), &code, at);
     let text = email.text.expose_secret();
     assert!(text.lines().any(|line| line == LINK));
     assert!(text.lines().any(|line| line == code.expose()));
@@ -44,12 +57,12 @@ fuzz_target!(|input: Input| {
     // Every name, address and product text is escaped: the HTML has exactly
     // the markup it has for plain names.
     let plain_user = User { username: "x".into(), display_name: "x".into(), ..user.clone() };
-    let plain_settings = EmailSettings { product_name: "x".into(), ..EmailSettings::default() };
-    let plain = reset_email(&plain_settings, &plain_user, purpose, &SecretString::from(LINK), &code, at);
+    let plain_words = Product("x".into());
+    let plain = reset_email(&settings, &plain_words, &plain_user, purpose, &SecretString::from(LINK), &code, at);
     let tags = |html: &str| html.matches('<').count();
     assert_eq!(tags(email.html.expose_secret()), tags(plain.html.expose_secret()));
-    let notice = password_changed_email(&settings, &user, at);
-    let plain_notice = password_changed_email(&plain_settings, &plain_user, at);
+    let notice = password_changed_email(&settings, &words, &user, at);
+    let plain_notice = password_changed_email(&settings, &plain_words, &plain_user, at);
     assert_eq!(tags(notice.html.expose_secret()), tags(plain_notice.html.expose_secret()));
     assert_eq!(notice.to.address, user.username);
 });

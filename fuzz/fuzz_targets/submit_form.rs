@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, header};
 use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
-use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
 use arbitrary::Arbitrary;
@@ -45,7 +45,7 @@ fn target() -> &'static Target {
             });
         }
         let outbox = Arc::new(MemoryOutbox::new());
-        let mut config = ResetConfig::new("https://sales.inzant.example/password-reset/");
+        let mut config = ResetConfig::new("https://sales.inzant.example");
         // A fuzzer may lock the link; a new link per run keeps it exercising submits.
         config.max_attempts = u32::MAX;
         let service = ResetService::builder(
@@ -55,7 +55,7 @@ fn target() -> &'static Target {
             CodeKeys::new(vec![4; 32], vec![]).expect("keys"),
             config,
         )
-        .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).expect("params")))
+        .hash_params(HashParams::insecure_for_tests())
         .build()
         .expect("service");
         let service = Arc::new(service);
@@ -63,7 +63,7 @@ fn target() -> &'static Target {
             .block_on(service.trigger(&UserId::new("1"), &UserId::new("2"), Purpose::Reset))
             .expect("trigger");
         let (token, _) = outbox.last_link_and_code().expect("email");
-        let mut settings = WebSettings::new("https://sales.inzant.example", "/login");
+        let mut settings = WebSettings::new("/login");
         settings.strength_checks_per_minute = u32::MAX;
         let router = ResetWeb::new(service, Arc::new(NoAdmin), settings).router();
         Target { runtime, router, path: format!("/password-reset/{token}") }
@@ -74,8 +74,11 @@ struct NoAdmin;
 
 #[async_trait::async_trait]
 impl AdminGate for NoAdmin {
-    async fn admin(&self, _request: &axum::http::request::Parts) -> Option<UserId> {
-        None
+    async fn actor(
+        &self,
+        _request: &mut axum::http::request::Parts,
+    ) -> Result<UserId, axum::response::Response> {
+        Err(axum::response::IntoResponse::into_response(axum::http::StatusCode::FORBIDDEN))
     }
 }
 

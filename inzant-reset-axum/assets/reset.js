@@ -2,6 +2,18 @@
 // Without this script the page still works: the server checks everything.
 (function () {
   "use strict";
+  // Times are written in UTC by the server; show them in the viewer's zone.
+  var times = document.querySelectorAll("time[data-local][datetime]");
+  for (var t = 0; t < times.length; t++) {
+    var at = new Date(times[t].getAttribute("datetime"));
+    if (!isNaN(at.getTime())) {
+      times[t].textContent = at.toLocaleString(document.documentElement.lang || undefined, {
+        weekday: "long", year: "numeric", month: "long", day: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+      });
+    }
+  }
+
   var form = document.getElementById("reset-form");
   if (!form) { return; }
   var code = document.getElementById("code");
@@ -26,10 +38,10 @@
       match.textContent = "";
       match.className = "match";
     } else if (same) {
-      match.textContent = "Passwords match";
+      match.textContent = form.getAttribute("data-match-text") || "";
       match.className = "match ok";
     } else {
-      match.textContent = "The passwords do not match.";
+      match.textContent = form.getAttribute("data-mismatch-text") || "";
       match.className = "match bad";
     }
     save.disabled = !(codeValid() && acceptable && same);

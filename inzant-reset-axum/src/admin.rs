@@ -1,4 +1,7 @@
-//! The admin trigger: `POST /admin/users/{id}/reset-password`.
+//! The admin's routes: the trigger (`POST /admin/users/{id}/reset-password`),
+//! the status (`GET /admin/users/{id}/reset-status`) and the cancel
+//! (`POST /admin/users/{id}/cancel-reset`). All go through the host's gate
+//! and the service's authorization; the POSTs also refuse other sites.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -11,12 +14,19 @@ use axum::response::{IntoResponse, Response};
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::TriggerReceipt;
+use inzant_reset_core::status::{CancelReceipt, Person, ResetStatus};
 use inzant_reset_core::user::UserId;
+use inzant_reset_core::words::{Text, Wording, fill};
 use serde_json::json;
+use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::ResetWeb;
 use crate::form::{Fields, FormError};
+use crate::{Answer, ResetWeb};
+
+/// Everything but RFC 3986's unreserved characters is escaped in a path segment.
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Whether the request comes from the site itself: an `Origin` equal to the
 /// public origin, or — when browsers send no usable `Origin` — a
@@ -34,42 +44,166 @@ pub(crate) fn is_same_site(parts: &Parts, public_origin: &str) -> bool {
 pub(crate) async fn trigger(
     State(web): State<ResetWeb>,
     Path(id): Path<String>,
-    parts: Parts,
+    mut parts: Parts,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let Ok(body) = body else {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.");
-    };
     let inner = &web.inner;
-    if !is_same_site(&parts, &inner.settings.public_origin) {
-        return refuse(StatusCode::FORBIDDEN, "Cross-site requests are not accepted.");
+    let words = inner.service.wording();
+    let Ok(body) = body else {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
+    };
+    if !is_same_site(&parts, inner.service.public_url().origin()) {
+        return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
     }
-    let Some(admin) = inner.gate.admin(&parts).await else {
-        return refuse(StatusCode::FORBIDDEN, "Only an administrator can send a password reset email.");
+    let admin = match inner.gate.actor(&mut parts).await {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
     };
     let purpose = match Fields::parse(&parts.headers, &body, &["purpose"]) {
         Ok(fields) => match fields.get("purpose").unwrap_or("reset") {
             "reset" => Purpose::Reset,
             "create" => Purpose::Create,
-            _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The purpose must be reset or create."),
+            _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &words.text(Text::UnknownPurpose)),
         },
         Err(FormError::Empty) => Purpose::Reset,
-        Err(error) => return refuse(error.status(), error.message()),
+        Err(error) => return refuse(error.status(), &words.text(error.text())),
     };
     let user = UserId::new(id);
     let outcome = inner.service.trigger(&admin, &user, purpose).await;
-    inner.gate.triggered(&user, outcome)
+    if let Err(error) = &outcome
+        && error.is_service_failure()
+    {
+        tracing::error!(user = %user, %error, "a reset email could not be triggered");
+    }
+    inner.gate.triggered(&mut parts, Answer { user: &user, outcome, words }).await
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-/// The HTTP status for a trigger refusal.
+/// `POST …/cancel-reset`: stops the user's live reset.
+pub(crate) async fn cancel(
+    State(web): State<ResetWeb>,
+    Path(id): Path<String>,
+    mut parts: Parts,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let inner = &web.inner;
+    let words = inner.service.wording();
+    if body.is_err() {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
+    }
+    if !is_same_site(&parts, inner.service.public_url().origin()) {
+        return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
+    }
+    let admin = match inner.gate.actor(&mut parts).await {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
+    };
+    let user = UserId::new(id);
+    let outcome = inner.service.cancel(&admin, &user).await;
+    if let Err(error) = &outcome
+        && error.is_service_failure()
+    {
+        tracing::error!(user = %user, %error, "a reset could not be cancelled");
+    }
+    inner.gate.cancelled(&mut parts, Answer { user: &user, outcome, words }).await
+}
+
+/// `GET …/reset-status`: where the user's latest reset stands, as JSON.
+pub(crate) async fn status(
+    State(web): State<ResetWeb>,
+    Path(id): Path<String>,
+    mut parts: Parts,
+) -> Response {
+    let inner = &web.inner;
+    let words = inner.service.wording();
+    let admin = match inner.gate.actor(&mut parts).await {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
+    };
+    match inner.service.status(&admin, &UserId::new(id)).await {
+        Ok(status) => Json(status_json(&status, words)).into_response(),
+        Err(error) => refuse(trigger_status(&error), &words.refusal(&error)),
+    }
+}
+
+fn time_json(at: OffsetDateTime) -> serde_json::Value {
+    match at.format(&Rfc3339) {
+        Ok(text) => json!(text),
+        Err(error) => {
+            // Times here are within a year of now; this cannot fail, but says so if it does.
+            tracing::error!(%error, "a time cannot be written as RFC 3339");
+            serde_json::Value::Null
+        }
+    }
+}
+
+fn person_json(person: &Person) -> serde_json::Value {
+    json!({ "id": person.id.as_str(), "name": person.name() })
+}
+
+/// The status as JSON: machine names and times, plus the words' labels.
+pub(crate) fn status_json(status: &ResetStatus, words: &dyn Wording) -> serde_json::Value {
+    let latest = status.latest.as_ref().map(|latest| {
+        json!({
+            "request": latest.request.to_string(),
+            "purpose": latest.purpose.as_str(),
+            "state": latest.state.as_str(),
+            "state_label": words.request_state(latest.state),
+            "live": latest.is_live(),
+            "sent_at": time_json(latest.sent_at),
+            "sent_by": person_json(&latest.sent_by),
+            "sent_to": latest.sent_to,
+            "expires_at": time_json(latest.expires_at),
+            "attempts_used": latest.attempts_used,
+            "attempts_left": latest.attempts_left,
+            "ended_at": latest.ended_at.map(time_json),
+            "completed_at": latest.completed_at().map(time_json),
+        })
+    });
+    let recent: Vec<serde_json::Value> = status
+        .recent
+        .iter()
+        .map(|event| {
+            let by = event.actor.as_ref().map(Person::name);
+            let text = fill(&words.password_event(event.kind), |name| {
+                (name == "by").then(|| by.unwrap_or("").to_owned())
+            });
+            json!({
+                "at": time_json(event.at),
+                "kind": event.kind.as_str(),
+                "text": text,
+                "request": event.request.to_string(),
+                "actor": event.actor.as_ref().map(person_json),
+            })
+        })
+        .collect();
+    json!({ "user": status.user.as_str(), "latest": latest, "recent": recent })
+}
+
+/// The default answer to a cancel: JSON.
+pub(crate) fn cancel_json(answer: Answer<'_, CancelReceipt>) -> Response {
+    let message = answer.message();
+    match answer.outcome {
+        Ok(receipt) => Json(json!({
+            "request": receipt.request.to_string(),
+            "user": receipt.user.as_str(),
+            "state": "cancelled",
+            "message": message,
+        }))
+        .into_response(),
+        Err(error) => refuse(trigger_status(&error), &message),
+    }
+}
+
+/// The HTTP status for a refusal of an admin action.
 pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
     match error {
-        ResetError::NotAnAdmin => StatusCode::FORBIDDEN,
+        ResetError::NotAllowed => StatusCode::FORBIDDEN,
         ResetError::UnknownUser => StatusCode::NOT_FOUND,
+        ResetError::HasPassword { .. } | ResetError::NothingToCancel => StatusCode::CONFLICT,
         ResetError::Cooldown { .. } | ResetError::DailyLimit { .. } => StatusCode::TOO_MANY_REQUESTS,
         ResetError::MailFailed { .. } => StatusCode::BAD_GATEWAY,
         error if error.is_service_failure() => StatusCode::SERVICE_UNAVAILABLE,
@@ -77,16 +211,21 @@ pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
     }
 }
 
-pub(crate) fn json_answer(_user: &UserId, outcome: Result<TriggerReceipt, ResetError>) -> Response {
-    match outcome {
+/// The default answer to a trigger: JSON for scripts and API clients.
+pub(crate) fn json_answer(answer: Answer<'_, TriggerReceipt>) -> Response {
+    let message = answer.message();
+    match answer.outcome {
         Ok(receipt) => Json(json!({
             "request": receipt.request.to_string(),
+            "user": receipt.user.as_str(),
+            "purpose": receipt.purpose.as_str(),
             "sent_to": receipt.sent_to,
-            "expires_at": receipt.expires_at.format(&Rfc3339).unwrap_or_default(),
+            "expires_at": time_json(receipt.expires_at),
+            "message": message,
         }))
         .into_response(),
         Err(error) => {
-            let mut response = refuse(trigger_status(&error), &error.to_string());
+            let mut response = refuse(trigger_status(&error), &message);
             if let ResetError::Cooldown { retry_after_secs } = error {
                 response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }

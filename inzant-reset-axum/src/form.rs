@@ -3,6 +3,7 @@
 
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
+use inzant_reset_core::words::Text;
 use percent_encoding::percent_decode;
 
 /// Most `name=value` pairs a form may carry.
@@ -31,13 +32,14 @@ impl FormError {
         }
     }
 
-    pub(crate) fn message(self) -> &'static str {
+    /// The words' key for this refusal.
+    pub(crate) fn text(self) -> Text {
         match self {
-            Self::UnsupportedType => "The form must be sent as application/x-www-form-urlencoded.",
-            Self::Empty => "The form was empty.",
-            Self::Malformed => "The form could not be read: it is not valid UTF-8 form data.",
-            Self::Repeated => "The form could not be read: a field was sent more than once.",
-            Self::TooMany => "The form could not be read: it has too many fields.",
+            Self::UnsupportedType => Text::FormWrongType,
+            Self::Empty => Text::FormEmpty,
+            Self::Malformed => Text::FormMalformed,
+            Self::Repeated => Text::FormRepeated,
+            Self::TooMany => Text::FormTooMany,
         }
     }
 }

@@ -1,12 +1,64 @@
-//! The HTML of the reset pages. Paths are relative so the router can be
-//! nested under any prefix, and the link token is never written into a page.
+//! The reset pages' content, worded by the service's [`Wording`] and wrapped
+//! in the host's [`PageLayout`]. Paths are relative so the pages work under
+//! any mount path, and the link token is never written into a page.
 
-use inzant_reset_core::email::format_utc;
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::policy::{PasswordPolicy, Rule};
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::OpenedRequest;
-use maud::{DOCTYPE, Markup, html};
+use inzant_reset_core::words::{Piece, Text, Wording, pieces};
+use maud::{Markup, html};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::layout::{Page, PageLayout};
+
+/// What every page needs: the words and the layout.
+pub(crate) struct Chrome<'a> {
+    pub(crate) words: &'a dyn Wording,
+    pub(crate) layout: &'a dyn PageLayout,
+}
+
+impl Chrome<'_> {
+    fn page(&self, title: &str, body: Markup) -> Markup {
+        let full_title = self.words.page_title(title);
+        let language = self.words.language();
+        let head = html! {
+            link rel="stylesheet" href="assets/reset.css";
+            script src="assets/reset.js" defer {}
+        };
+        let body = html! { div class="inzant-reset" { (body) } };
+        self.layout.render(Page { title: &full_title, name: title, language: &language, head, body })
+    }
+
+    fn text(&self, text: Text) -> String {
+        self.words.text(text).into_owned()
+    }
+}
+
+/// Renders a template, escaping its text and putting `markup(name)` in
+/// place of each placeholder it knows.
+fn template(template: &str, markup: impl Fn(&str) -> Option<Markup>) -> Markup {
+    html! {
+        @for piece in pieces(template) {
+            @match piece {
+                Piece::Literal(text) => (text),
+                Piece::Placeholder(name) => @match markup(name) {
+                    Some(markup) => (markup),
+                    None => { "{" (name) "}" }
+                },
+            }
+        }
+    }
+}
+
+/// A `<time>` element: the words' rendering (UTC) without JavaScript, the
+/// viewer's own time zone with it.
+pub(crate) fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
+    // Whole seconds: HTML allows at most three digits of a fraction.
+    let machine = at.replace_nanosecond(0).ok().and_then(|at| at.format(&Rfc3339).ok());
+    html! { time datetime=[machine] data-local { (words.time(at)) } }
+}
 
 /// What the reset form shows besides the request itself.
 pub(crate) struct FormView<'a> {
@@ -20,146 +72,121 @@ pub(crate) struct FormView<'a> {
     pub(crate) code: String,
 }
 
-fn layout(title: &str, content: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                title { (title) " – Inzant Sales" }
-                link rel="stylesheet" href="assets/reset.css";
-                script src="assets/reset.js" defer {}
-            }
-            body {
-                main class="card" { (content) }
-            }
-        }
-    }
-}
-
-fn rules(policy: &PasswordPolicy) -> Vec<(Rule, String)> {
-    let mut rules = vec![(Rule::MinLength, format!("At least {} characters", policy.min_length))];
+/// The policy's rules, in the order the list shows them.
+fn rules(policy: &PasswordPolicy) -> Vec<Rule> {
+    let mut rules = vec![Rule::MinLength];
     let switchable = [
-        (policy.require_uppercase, Rule::Uppercase, "An upper-case letter"),
-        (policy.require_lowercase, Rule::Lowercase, "A lower-case letter"),
-        (policy.require_digit, Rule::Digit, "A number"),
-        (policy.require_symbol, Rule::Symbol, "A symbol, such as ! or #"),
+        (policy.require_uppercase, Rule::Uppercase),
+        (policy.require_lowercase, Rule::Lowercase),
+        (policy.require_digit, Rule::Digit),
+        (policy.require_symbol, Rule::Symbol),
     ];
-    rules.extend(
-        switchable.into_iter().filter(|(on, _, _)| *on).map(|(_, rule, text)| (rule, text.to_owned())),
-    );
+    rules.extend(switchable.into_iter().filter(|(on, _)| *on).map(|(_, rule)| rule));
     rules
 }
 
 /// The reset (or create) form.
-pub(crate) fn reset_form(view: &FormView<'_>) -> Markup {
+pub(crate) fn reset_form(chrome: &Chrome<'_>, view: &FormView<'_>) -> Markup {
+    let words = chrome.words;
     let opened = view.opened;
-    let heading = match opened.purpose {
-        Purpose::Reset => "Reset your password",
-        Purpose::Create => "Create your password",
-    };
-    layout(
-        heading,
-        html! {
-            h1 { (heading) }
-            p class="who" {
-                "For " strong { (opened.display_name) } " (" (opened.username) ")."
-                " Enter the 6-digit code from the email, then choose a new password."
+    let heading = chrome.text(match opened.purpose {
+        Purpose::Reset => Text::ResetHeading,
+        Purpose::Create => Text::CreateHeading,
+    });
+    let intro = template(&chrome.text(Text::FormIntro), |name| match name {
+        "name" => Some(html! { strong { (opened.display_name) } }),
+        "username" => Some(html! { (opened.username) }),
+        _ => None,
+    });
+    let works_until = template(&chrome.text(Text::WorksUntil), |name| {
+        (name == "time").then(|| time_element(words, opened.expires_at))
+    });
+    let mismatch = words.refusal(&ResetError::PasswordsDiffer);
+    let body = html! {
+        h1 { (heading) }
+        p class="who" { (intro) }
+        @if let Some(message) = &view.message {
+            p class="message error" role="alert" id="form-message" { (message) }
+        }
+        form method="post" id="reset-form" autocomplete="off"
+            data-min-level=(view.policy.minimum_level.as_str())
+            data-match-text=(chrome.text(Text::PasswordsMatch)) data-mismatch-text=(mismatch) {
+            input type="text" name="username" autocomplete="username" value=(opened.username)
+                hidden readonly;
+            div class="field" {
+                label for="code" { (chrome.text(Text::CodeLabel)) }
+                input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    maxlength="16" required value=(view.code) aria-describedby="code-help";
+                small id="code-help" { (chrome.text(Text::CodeHelp)) }
             }
-            @if let Some(message) = &view.message {
-                p class="message error" role="alert" id="form-message" { (message) }
-            }
-            form method="post" action="" id="reset-form" autocomplete="off"
-                data-min-level=(view.policy.minimum_level.as_str()) {
-                input type="text" name="username" autocomplete="username" value=(opened.username)
-                    hidden readonly;
-                div class="field" {
-                    label for="code" { "Code" }
-                    input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                        maxlength="16" required value=(view.code) aria-describedby="code-help";
-                    small id="code-help" { "The 6 digits from the email." }
+            div class="field" {
+                label for="new_password" { (chrome.text(Text::NewPasswordLabel)) }
+                div class="password-box" {
+                    input id="new_password" name="new_password" type="password" autocomplete="new-password"
+                        required aria-describedby="strength rules";
+                    span id="strength" class="strength" aria-live="polite" {}
                 }
-                div class="field" {
-                    label for="new_password" { "New Password" }
-                    div class="password-box" {
-                        input id="new_password" name="new_password" type="password" autocomplete="new-password"
-                            required aria-describedby="strength rules";
-                        span id="strength" class="strength" aria-live="polite" {}
-                    }
-                    ul id="rules" class="rules" {
-                        @for (rule, text) in rules(view.policy) {
-                            li data-rule=(rule.as_str()) class=(if view.unmet.contains(&rule) { "unmet" } else { "" }) {
-                                (text)
-                            }
+                ul id="rules" class="rules" {
+                    @for rule in rules(view.policy) {
+                        li data-rule=(rule.as_str()) class=(if view.unmet.contains(&rule) { "unmet" } else { "" }) {
+                            (words.rule(rule, view.policy))
                         }
                     }
                 }
-                div class="field" {
-                    label for="confirm_password" { "Confirm New Password" }
-                    input id="confirm_password" name="confirm_password" type="password"
-                        autocomplete="new-password" required aria-describedby="match";
-                    span id="match" class="match" aria-live="polite" {}
-                }
-                button type="submit" id="save" { "Save New Password" }
-                p class="expiry" {
-                    "This link and code work until "
-                    (format_utc(opened.expires_at)) ". "
-                    (opened.attempts_left) " code attempts left."
-                }
             }
-        },
-    )
+            div class="field" {
+                label for="confirm_password" { (chrome.text(Text::ConfirmPasswordLabel)) }
+                input id="confirm_password" name="confirm_password" type="password"
+                    autocomplete="new-password" required aria-describedby="match";
+                span id="match" class="match" aria-live="polite" {}
+            }
+            button type="submit" id="save" { (chrome.text(Text::SaveButton)) }
+            p class="expiry" {
+                (works_until) " " (words.attempts_left(opened.attempts_left))
+            }
+        }
+    };
+    chrome.page(&heading, body)
 }
 
 /// A page for a link that cannot be used (any more).
-pub(crate) fn dead_link(error: &ResetError) -> Markup {
-    layout(
-        "Reset link not usable",
-        html! {
-            h1 { "This link cannot be used" }
-            p class="message error" role="alert" { (error.to_string()) }
-            @if let Some(next) = error.next_step() {
-                p { (next) }
-            }
-        },
-    )
+pub(crate) fn dead_link(chrome: &Chrome<'_>, error: &ResetError) -> Markup {
+    let words = chrome.words;
+    let body = html! {
+        h1 { (chrome.text(Text::DeadLinkHeading)) }
+        p class="message error" role="alert" { (words.refusal(error)) }
+        @if let Some(next) = words.next_step(error) {
+            p { (next) }
+        }
+    };
+    chrome.page(&chrome.text(Text::DeadLinkTitle), body)
 }
 
 /// The page for a failure on our side.
-pub(crate) fn unavailable(error: &ResetError) -> Markup {
-    layout(
-        "Service unavailable",
-        html! {
-            h1 { "Something went wrong" }
-            p class="message error" role="alert" { (error.to_string()) }
-        },
-    )
+pub(crate) fn unavailable(chrome: &Chrome<'_>, error: &ResetError) -> Markup {
+    let body = html! {
+        h1 { (chrome.text(Text::UnavailableHeading)) }
+        p class="message error" role="alert" { (chrome.words.refusal(error)) }
+    };
+    chrome.page(&chrome.text(Text::UnavailableTitle), body)
 }
 
 /// A form that could not even be read.
-pub(crate) fn bad_request(message: &str) -> Markup {
-    layout(
-        "Form not accepted",
-        html! {
-            h1 { "The form could not be read" }
-            p class="message error" role="alert" { (message) }
-            p { "Go back to the reset page from the link in your email and try again." }
-        },
-    )
+pub(crate) fn bad_request(chrome: &Chrome<'_>, message: &str) -> Markup {
+    let body = html! {
+        h1 { (chrome.text(Text::BadFormHeading)) }
+        p class="message error" role="alert" { (message) }
+        p { (chrome.text(Text::BadFormHelp)) }
+    };
+    chrome.page(&chrome.text(Text::BadFormTitle), body)
 }
 
 /// Where device users land after saving: they cannot sign in here.
-pub(crate) fn device_complete() -> Markup {
-    layout(
-        "Password saved",
-        html! {
-            h1 { "Your new password is set" }
-            p class="message success" role="status" {
-                "Use your new password to sign in to the Inzant Sales Plus or Inzant Tradeshow app."
-            }
-            p { "Device users cannot sign in to this website; there is nothing more to do here." }
-        },
-    )
+pub(crate) fn device_complete(chrome: &Chrome<'_>) -> Markup {
+    let body = html! {
+        h1 { (chrome.text(Text::DeviceDoneHeading)) }
+        p class="message success" role="status" { (chrome.text(Text::DeviceDoneMessage)) }
+        p { (chrome.text(Text::DeviceDoneNote)) }
+    };
+    chrome.page(&chrome.text(Text::DeviceDoneTitle), body)
 }

@@ -12,9 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::policy::{Rule, StrengthReport};
-use inzant_reset_core::ports::PolicyRunner as _;
 use inzant_reset_core::secret::LinkToken;
 use inzant_reset_core::service::{Destination, SubmitForm};
+use inzant_reset_core::words::{Text, Wording};
 use maud::Markup;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use serde_json::json;
 
 use crate::ResetWeb;
 use crate::form::{Fields, FormError, content_type_is, is_form};
-use crate::pages::{self, FormView};
+use crate::pages::{self, Chrome, FormView};
 
 const SUBMIT_FIELDS: &[&str] = &["code", "new_password", "confirm_password"];
 
@@ -40,8 +40,23 @@ fn status_of(error: &ResetError) -> StatusCode {
     }
 }
 
-fn refusal_page(error: &ResetError) -> Response {
-    let markup = if error.is_service_failure() { pages::unavailable(error) } else { pages::dead_link(error) };
+impl ResetWeb {
+    fn chrome(&self) -> Chrome<'_> {
+        Chrome { words: self.inner.service.wording(), layout: self.inner.settings.layout.as_ref() }
+    }
+
+    fn words(&self) -> &dyn Wording {
+        self.inner.service.wording()
+    }
+}
+
+fn refusal_page(web: &ResetWeb, error: &ResetError) -> Response {
+    let chrome = web.chrome();
+    let markup = if error.is_service_failure() {
+        pages::unavailable(&chrome, error)
+    } else {
+        pages::dead_link(&chrome, error)
+    };
     page(status_of(error), markup)
 }
 
@@ -64,9 +79,9 @@ async fn form_again(
     match service.open(token).await {
         Ok(opened) => {
             let view = FormView { opened: &opened, policy: service.policy(), message, unmet, code };
-            page(status, pages::reset_form(&view))
+            page(status, pages::reset_form(&web.chrome(), &view))
         }
-        Err(error) => refusal_page(&error),
+        Err(error) => refusal_page(web, &error),
     }
 }
 
@@ -83,9 +98,9 @@ pub(crate) async fn submit(
             // Only a password far over the maximum makes a form this big.
             let too_long = ResetError::TooLong { max: web.inner.service.policy().max_length };
             let message = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_long.to_string()
+                web.words().refusal(&too_long).into_owned()
             } else {
-                rejection.body_text()
+                web.words().text(Text::FormMalformed).into_owned()
             };
             return form_again(&web, &token, rejection.status(), Some(message), Vec::new(), String::new())
                 .await;
@@ -94,7 +109,10 @@ pub(crate) async fn submit(
     let mut fields = match Fields::parse(&headers, &body, SUBMIT_FIELDS) {
         Ok(fields) => fields,
         Err(FormError::Empty) => Fields::default(),
-        Err(error) => return page(error.status(), pages::bad_request(error.message())),
+        Err(error) => {
+            let message = web.words().text(error.text());
+            return page(error.status(), pages::bad_request(&web.chrome(), &message));
+        }
     };
     let code = fields.take("code").unwrap_or_default();
     let form = SubmitForm {
@@ -104,11 +122,11 @@ pub(crate) async fn submit(
     };
     match web.inner.service.submit(&token, &form).await {
         Ok(outcome) => match outcome.destination {
-            Destination::LoginPage => see_other(&login_done(&web.inner.settings.login_url)),
+            Destination::LoginPage => see_other(&web.inner.settings.after_reset_url),
             // Relative to /password-reset/{token}, so it works under any prefix.
             Destination::DeviceApps => see_other("complete"),
         },
-        Err(error) if error.is_dead_link() || error.is_service_failure() => refusal_page(&error),
+        Err(error) if error.is_dead_link() || error.is_service_failure() => refusal_page(&web, &error),
         Err(error) => {
             let unmet = match &error {
                 ResetError::TooWeak(report) => report.unmet().to_vec(),
@@ -116,7 +134,8 @@ pub(crate) async fn submit(
             };
             // A code that is not six digits is not kept: it is what was wrong.
             let kept = if matches!(error, ResetError::InvalidCode) { String::new() } else { code };
-            form_again(&web, &token, status_of(&error), Some(error.to_string()), unmet, kept).await
+            let message = web.words().refusal(&error).into_owned();
+            form_again(&web, &token, status_of(&error), Some(message), unmet, kept).await
         }
     }
 }
@@ -125,15 +144,10 @@ pub(crate) async fn submit(
 /// over the maximum makes a form too large.
 fn unreadable_body(web: &ResetWeb, rejection: &BytesRejection) -> String {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ResetError::TooLong { max: web.inner.service.policy().max_length }.to_string()
+        web.words().refusal(&ResetError::TooLong { max: web.inner.service.policy().max_length }).into_owned()
     } else {
-        rejection.body_text()
+        web.words().text(Text::FormMalformed).into_owned()
     }
-}
-
-fn login_done(login_url: &str) -> String {
-    let joiner = if login_url.contains('?') { '&' } else { '?' };
-    format!("{login_url}{joiner}reset=done")
 }
 
 fn see_other(location: &str) -> Response {
@@ -153,17 +167,17 @@ fn json_error(status: StatusCode, message: &str) -> Response {
 }
 
 /// The JSON the meter reads.
-pub(crate) fn report_json(report: &StrengthReport) -> serde_json::Value {
+pub(crate) fn report_json(report: &StrengthReport, words: &dyn Wording) -> serde_json::Value {
     let level = report.level();
     json!({
         "level": level.as_str(),
-        "label": level.label(),
+        "label": words.strength_label(level),
         "class": level.css_class(),
         "acceptable": report.is_acceptable(),
         "score": report.score(),
         "unmet": report.unmet().iter().map(|rule| rule.as_str()).collect::<Vec<_>>(),
-        "warning": report.warning(),
-        "suggestions": report.suggestions(),
+        "warning": report.warning().map(|warning| words.feedback(warning)),
+        "suggestions": report.suggestions().iter().map(|s| words.feedback(s)).collect::<Vec<_>>(),
     })
 }
 
@@ -181,13 +195,14 @@ pub(crate) async fn strength(
     let password = if content_type_is(&headers, "application/json") {
         match serde_json::from_slice::<StrengthInput>(&body) {
             Ok(input) => input.password,
+            // For developers calling the endpoint by hand: the page's script always sends this shape.
             Err(_) => return json_error(StatusCode::BAD_REQUEST, "Send JSON like {\"password\": \"…\"}."),
         }
     } else if is_form(&headers) {
         match Fields::parse(&headers, &body, &["password"]) {
             Ok(mut fields) => fields.take("password").unwrap_or_default(),
             Err(FormError::Empty) => String::new(),
-            Err(error) => return json_error(error.status(), error.message()),
+            Err(error) => return json_error(error.status(), &web.words().text(error.text())),
         }
     } else {
         return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON or a form with a password field.");
@@ -195,21 +210,18 @@ pub(crate) async fn strength(
     let password = SecretString::from(password);
 
     let Some(link) = LinkToken::parse(&token) else {
-        return json_error(StatusCode::NOT_FOUND, &ResetError::UnknownLink.to_string());
+        return json_error(StatusCode::NOT_FOUND, &web.words().refusal(&ResetError::UnknownLink));
     };
     let inner = &web.inner;
     let digest = *link.digest().as_bytes();
     let now = Instant::now();
     if !inner.limiter.allow(digest, now) {
-        return json_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many strength checks for this link; wait a minute.",
-        );
+        return json_error(StatusCode::TOO_MANY_REQUESTS, &web.words().text(Text::TooManyStrengthChecks));
     }
     let policy = inner.service.policy();
     if policy.is_too_long(password.expose_secret()) {
-        let mut body = report_json(&policy.evaluate(password.expose_secret(), &[]));
-        body["error"] = json!(ResetError::TooLong { max: policy.max_length }.to_string());
+        let mut body = report_json(&policy.evaluate(password.expose_secret(), &[]), web.words());
+        body["error"] = json!(web.words().refusal(&ResetError::TooLong { max: policy.max_length }));
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
     }
     let opened = match inner.opened.get(&digest, now) {
@@ -219,15 +231,14 @@ pub(crate) async fn strength(
                 inner.opened.put(digest, opened.clone(), now);
                 opened
             }
-            Err(error) => return json_error(status_of(&error), &error.to_string()),
+            Err(error) => return json_error(status_of(&error), &web.words().refusal(&error)),
         },
     };
-    let inputs = opened.strength_inputs().into_iter().map(str::to_owned).collect();
-    let report = inner.strength_runner.evaluate(inner.service.shared_policy(), password, inputs).await;
-    Json(report_json(&report)).into_response()
+    let report = inner.service.rate(&opened, &password).await;
+    Json(report_json(&report, web.words())).into_response()
 }
 
 /// GET: the device users' confirmation page.
-pub(crate) async fn complete_page() -> Response {
-    page(StatusCode::OK, pages::device_complete())
+pub(crate) async fn complete_page(State(web): State<ResetWeb>) -> Response {
+    page(StatusCode::OK, pages::device_complete(&web.chrome()))
 }

@@ -12,9 +12,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Method, Request, StatusCode, header};
+use axum::response::Response;
 use http_body_util::BodyExt;
 use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
-use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
 use tower::ServiceExt;
@@ -25,8 +26,8 @@ struct AlwaysAdmin;
 
 #[async_trait]
 impl AdminGate for AlwaysAdmin {
-    async fn admin(&self, _request: &Parts) -> Option<UserId> {
-        Some(UserId::new("1"))
+    async fn actor(&self, _request: &mut Parts) -> Result<UserId, Response> {
+        Ok(UserId::new("1"))
     }
 }
 
@@ -52,7 +53,7 @@ async fn target() -> Target {
     }
     let outbox = Arc::new(MemoryOutbox::new());
     let store = Arc::new(MemoryStore::new());
-    let mut config = ResetConfig::new(format!("{ORIGIN}/password-reset/"));
+    let mut config = ResetConfig::new(ORIGIN);
     config.resend_cooldown = Duration::ZERO;
     let service = ResetService::builder(
         store.clone(),
@@ -61,13 +62,13 @@ async fn target() -> Target {
         CodeKeys::new(vec![1; 32], vec![]).unwrap(),
         config,
     )
-    .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
     let service = Arc::new(service);
     service.trigger(&UserId::new("1"), &UserId::new("2"), Purpose::Reset).await.unwrap();
     let (token, _) = outbox.last_link_and_code().unwrap();
-    let mut settings = WebSettings::new(ORIGIN, "/login");
+    let mut settings = WebSettings::new("/login");
     settings.strength_checks_per_minute = 10_000;
     let router = ResetWeb::new(service, Arc::new(AlwaysAdmin), settings).router();
     Target { router, store, path: format!("/password-reset/{token}") }

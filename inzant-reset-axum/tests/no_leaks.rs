@@ -12,9 +12,10 @@ use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Request, header};
+use axum::response::Response;
 use http_body_util::BodyExt;
-use inzant_reset_axum::{AdminGate, BlockingHasher, ResetWeb, WebSettings};
-use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
+use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
 use tower::ServiceExt;
@@ -38,8 +39,8 @@ struct Admin;
 
 #[async_trait]
 impl AdminGate for Admin {
-    async fn admin(&self, _request: &Parts) -> Option<UserId> {
-        Some(UserId::new("1"))
+    async fn actor(&self, _request: &mut Parts) -> Result<UserId, Response> {
+        Ok(UserId::new("1"))
     }
 }
 
@@ -78,19 +79,17 @@ async fn no_secret_reaches_logs_headers_redirects_or_pages() {
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());
-    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2).unwrap();
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),
         directory,
         outbox.clone(),
         CodeKeys::new(vec![2; 32], vec![]).unwrap(),
-        ResetConfig::new(format!("{ORIGIN}/password-reset/")),
+        ResetConfig::new(ORIGIN),
     )
-    .hasher(Arc::new(hasher))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
-    let router =
-        ResetWeb::new(Arc::new(service), Arc::new(Admin), WebSettings::new(ORIGIN, "/login")).router();
+    let router = ResetWeb::new(Arc::new(service), Arc::new(Admin), WebSettings::new("/login")).router();
 
     let mut seen = Vec::new();
     let mut send = async |request: Request<Body>, typed_code: Option<&str>| {

@@ -12,11 +12,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
-use inzant_reset_axum::{AdminGate, BlockingHasher, BlockingPolicy, ResetWeb, WebSettings};
+use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
 use inzant_reset_core::error::StoreError;
-use inzant_reset_core::hash::{Argon2id, HashParams};
-use inzant_reset_core::memory::{ManualClock, MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::hash::HashParams;
+use inzant_reset_core::memory::{ManualClock, MemoryAudit, MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::ports::{Finish, IssueLimits, IssueOutcome, ResetStore};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::request::ResetRequest;
@@ -35,8 +36,11 @@ struct HeaderGate;
 
 #[async_trait]
 impl AdminGate for HeaderGate {
-    async fn admin(&self, request: &Parts) -> Option<UserId> {
-        request.headers.get("x-admin").and_then(|v| v.to_str().ok()).map(UserId::new)
+    async fn actor(&self, request: &mut Parts) -> Result<UserId, Response> {
+        match request.headers.get("x-admin").and_then(|v| v.to_str().ok()) {
+            Some(id) => Ok(UserId::new(id)),
+            None => Err(StatusCode::FORBIDDEN.into_response()),
+        }
     }
 }
 
@@ -80,6 +84,10 @@ impl ResetStore for FlakyStore {
         self.check()?;
         self.inner.finish(id, finish, now).await
     }
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        self.check()?;
+        self.inner.recent_for_user(user, limit).await
+    }
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         self.check()?;
         self.inner.purge(before).await
@@ -117,9 +125,8 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
     let outbox = Arc::new(MemoryOutbox::new());
     let store = Arc::new(FlakyStore::default());
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00 UTC)));
-    let mut config = ResetConfig::new(format!("{ORIGIN}/password-reset/"));
+    let mut config = ResetConfig::new(ORIGIN);
     config.resend_cooldown = Duration::ZERO;
-    let hasher = BlockingHasher::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap(), 2).unwrap();
     let service = ResetService::builder(
         store.clone(),
         directory.clone(),
@@ -128,11 +135,11 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
         config,
     )
     .clock(clock.clone())
-    .hasher(Arc::new(hasher))
-    .policy_runner(Arc::new(BlockingPolicy::new(2)))
+    .audit(Arc::new(MemoryAudit::new()))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
-    let mut settings = WebSettings::new(ORIGIN, "/login");
+    let mut settings = WebSettings::new("/login");
     edit(&mut settings);
     let router = ResetWeb::new(Arc::new(service), Arc::new(HeaderGate), settings).router();
     App { router, outbox, directory, store, clock }
@@ -573,13 +580,12 @@ async fn a_resend_within_the_cooldown_is_429_with_retry_after() {
         directory,
         outbox,
         CodeKeys::new(vec![5; 32], vec![]).unwrap(),
-        ResetConfig::new(format!("{ORIGIN}/password-reset/")),
+        ResetConfig::new(ORIGIN),
     )
-    .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
-    app.router =
-        ResetWeb::new(Arc::new(service), Arc::new(HeaderGate), WebSettings::new(ORIGIN, "/login")).router();
+    app.router = ResetWeb::new(Arc::new(service), Arc::new(HeaderGate), WebSettings::new("/login")).router();
     assert_eq!(app.trigger("2", "1").await.status, StatusCode::OK);
     let again = app.trigger("2", "1").await;
     assert_eq!(again.status, StatusCode::TOO_MANY_REQUESTS);
@@ -611,4 +617,105 @@ async fn typing_does_not_query_the_store_on_every_keystroke() {
     assert_eq!(app.submit(&path, &code, STRONG, STRONG).await.status, StatusCode::SERVICE_UNAVAILABLE);
     app.store.down.store(false, Ordering::SeqCst);
     assert_eq!(app.submit(&path, &code, STRONG, STRONG).await.status, StatusCode::SEE_OTHER);
+}
+
+// ---- Status and cancel ----
+
+impl App {
+    async fn status(&self, user: &str, admin: Option<&str>) -> Answer {
+        let mut request = Request::get(format!("/admin/users/{user}/reset-status"));
+        if let Some(admin) = admin {
+            request = request.header("x-admin", admin);
+        }
+        self.call(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn cancel(&self, user: &str, admin: &str, origin: &str) -> Answer {
+        let request = Request::post(format!("/admin/users/{user}/cancel-reset"))
+            .header(header::ORIGIN, origin)
+            .header("x-admin", admin)
+            .body(Body::empty())
+            .unwrap();
+        self.call(request).await
+    }
+}
+
+#[tokio::test]
+async fn the_status_route_tells_the_admin_where_the_reset_stands() {
+    let app = app();
+    let empty = app.status("2", Some("1")).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.json()["latest"], serde_json::Value::Null);
+
+    let (path, code) = app.reset("2").await;
+    let answer = app.status("2", Some("1")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.header(header::CACHE_CONTROL), "no-store");
+    let json = answer.json();
+    let latest = &json["latest"];
+    assert_eq!(latest["state"], "issued");
+    assert_eq!(latest["state_label"], "Waiting for the user");
+    assert_eq!(latest["live"], true);
+    assert_eq!(latest["sent_to"], "sam.web@inzant.example");
+    assert_eq!(latest["sent_by"]["id"], "1");
+    assert_eq!(latest["attempts_left"], 5);
+    assert_eq!(latest["expires_at"], "2026-11-27T09:00:00Z");
+    assert_eq!(json["recent"][0]["kind"], "issued");
+    assert_eq!(json["recent"][0]["text"], "Reset email sent by admin");
+    let token = path.rsplit('/').next().unwrap();
+    assert!(!answer.body.contains(token) && !answer.body.contains(&code), "{}", answer.body);
+}
+
+#[tokio::test]
+async fn only_admins_see_the_status_or_cancel_and_only_from_this_site() {
+    let app = app();
+    app.reset("2").await;
+    assert_eq!(app.status("2", None).await.status, StatusCode::FORBIDDEN);
+    let web_user = app.status("1", Some("2")).await;
+    assert_eq!(web_user.status, StatusCode::FORBIDDEN);
+    assert_eq!(web_user.json()["error"], "Only an administrator can send a password reset email.");
+    assert_eq!(app.cancel("2", "2", ORIGIN).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.cancel("2", "1", "https://evil.example").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.status("2", Some("1")).await.json()["latest"]["state"], "issued", "nothing was cancelled");
+}
+
+#[tokio::test]
+async fn a_cancelled_link_shows_its_own_page_and_takes_no_attempt() {
+    let app = app();
+    let (path, code) = app.reset("2").await;
+    let cancelled = app.cancel("2", "1", ORIGIN).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    assert_eq!(cancelled.json()["state"], "cancelled");
+
+    let page = app.get(&path).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.body.contains(
+        "This link was cancelled by your administrator. Ask them for a new email if you still need to set your password."
+    ));
+    assert_reset_headers(&page);
+    let submitted = app.submit(&path, &code, STRONG, STRONG).await;
+    assert_eq!(submitted.status, StatusCode::GONE);
+    let status = app.status("2", Some("1")).await.json();
+    assert_eq!(
+        (status["latest"]["state"].as_str(), status["latest"]["attempts_used"].as_u64()),
+        (Some("cancelled"), Some(0))
+    );
+
+    let again = app.cancel("2", "1", ORIGIN).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.json()["error"], "There is no reset waiting for this user to cancel.");
+}
+
+#[tokio::test]
+async fn create_password_for_a_user_with_one_is_a_conflict_with_a_clear_message() {
+    let app = app();
+    let request = Request::post("/admin/users/2/reset-password")
+        .header(header::ORIGIN, ORIGIN)
+        .header("x-admin", "1")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("purpose=create"))
+        .unwrap();
+    let answer = app.call(request).await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert_eq!(answer.json()["error"], "sam.web already has a password; use Reset Password.");
 }

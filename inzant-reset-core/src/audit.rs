@@ -35,6 +35,10 @@ pub enum AuditKind {
     HookFailed,
     /// The "your password was changed" email could not be sent.
     NoticeFailed,
+    /// The "your password was changed" email was sent.
+    NoticeSent,
+    /// An admin cancelled the request.
+    Cancelled,
 }
 
 impl AuditKind {
@@ -50,6 +54,8 @@ impl AuditKind {
             Self::PasswordNotSaved => "password_not_saved",
             Self::HookFailed => "hook_failed",
             Self::NoticeFailed => "notice_failed",
+            Self::NoticeSent => "notice_sent",
+            Self::Cancelled => "cancelled",
         }
     }
 }

@@ -46,7 +46,11 @@ macro_rules! store_conformance_tests {
             concurrent_wrong_codes_count_exactly_the_maximum,
             concurrent_completions_complete_exactly_once,
             concurrent_issues_respect_the_cooldown,
-            purge_removes_only_finished_or_expired_requests
+            purge_removes_only_finished_or_expired_requests,
+            finishing_records_when_the_request_ended,
+            a_cancelled_request_cannot_be_counted_or_completed,
+            concurrent_cancels_and_completions_let_exactly_one_win,
+            recent_requests_of_a_user_come_newest_first
         );
     };
     (@checks $make:expr; $($check:ident),* $(,)?) => {
@@ -94,6 +98,7 @@ pub fn new_request(user: &UserId, at: OffsetDateTime) -> ResetRequest {
         attempts: 0,
         created_at: at,
         expires_at: at + DAY,
+        finished_at: None,
     }
 }
 
@@ -335,4 +340,64 @@ pub async fn purge_removes_only_finished_or_expired_requests(store: Arc<dyn Rese
     }
     assert_eq!(current(&store, &recent_done).await.state, RequestState::Completed);
     assert_eq!(current(&store, &live).await.state, RequestState::Issued);
+}
+
+/// Finishing (and superseding) says when the request ended.
+pub async fn finishing_records_when_the_request_ended(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let first = issued(&store, &user, T0).await;
+    assert_eq!(current(&store, &first).await.finished_at, None);
+    let second = issued(&store, &user, T0 + MINUTE).await;
+    assert!(matches!(store.supersede_older(second.id).await.as_deref(), Ok([id]) if *id == first.id));
+    let superseded = current(&store, &first).await;
+    assert_eq!((superseded.state, superseded.finished_at), (RequestState::Superseded, Some(T0 + MINUTE)));
+    assert!(finish(&store, &second, Finish::Cancel, T0 + HOUR).await);
+    let cancelled = current(&store, &second).await;
+    assert_eq!((cancelled.state, cancelled.finished_at), (RequestState::Cancelled, Some(T0 + HOUR)));
+}
+
+/// A cancelled request counts no attempt and never completes.
+pub async fn a_cancelled_request_cannot_be_counted_or_completed(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    assert!(finish(&store, &request, Finish::Cancel, T0 + MINUTE).await);
+    assert!(!finish(&store, &request, Finish::Cancel, T0 + MINUTE).await, "cancelled twice");
+    assert!(matches!(store.count_attempt(request.id, 5, T0 + MINUTE).await, Ok(None)));
+    assert!(!finish(&store, &request, Finish::Complete, T0 + MINUTE).await);
+    let stored = current(&store, &request).await;
+    assert_eq!((stored.state, stored.attempts), (RequestState::Cancelled, 0));
+}
+
+/// 25 cancels and 25 completions at once: exactly one of all 50 wins, and
+/// the request ends in the winner's state.
+pub async fn concurrent_cancels_and_completions_let_exactly_one_win(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    let calls = (0..50).map(|i| {
+        let store = Arc::clone(&store);
+        let id = request.id;
+        let how = if i % 2 == 0 { Finish::Cancel } else { Finish::Complete };
+        async move { (how, store.finish(id, how, T0 + MINUTE).await) }
+    });
+    let results = join_all(calls).await;
+    assert!(results.iter().all(|(_, r)| r.is_ok()), "a store call failed");
+    let winners: Vec<Finish> =
+        results.into_iter().filter(|(_, r)| matches!(r, Ok(true))).map(|(how, _)| how).collect();
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    assert_eq!(current(&store, &request).await.state, winners[0].target());
+}
+
+/// A user's requests come back newest first, in issue order, up to the limit,
+/// and another user's never.
+pub async fn recent_requests_of_a_user_come_newest_first(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    // Same creation time for all: only the store's issue order tells them apart.
+    let first = issued(&store, &user, T0).await;
+    let second = issued(&store, &user, T0).await;
+    let third = issued(&store, &user, T0).await;
+    issued(&store, &fresh_user(), T0).await;
+    let ids = |requests: Vec<ResetRequest>| requests.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let recent = store.recent_for_user(&user, 10).await.map(ids).ok();
+    assert_eq!(recent, Some(vec![third.id, second.id, first.id]));
+    let latest = store.recent_for_user(&user, 1).await.map(ids).ok();
+    assert_eq!(latest, Some(vec![third.id]));
+    assert!(matches!(store.recent_for_user(&fresh_user(), 10).await.as_deref(), Ok([])));
 }

@@ -4,10 +4,17 @@
 //! Reset emails go to the user's **username**, never to the "email to"
 //! field. Each email has a plain-text part (the link on a line of its own,
 //! the code as six consecutive digits) and an HTML part with inline styles
-//! and no external resources.
+//! and no external resources, escaped by construction (maud). The words come
+//! from a [`Wording`]; the layout is fixed here.
+//!
+//! A host that sends mail its own way (its own templates, its own queue)
+//! gets each [`Email`] through its [`Mailer`](crate::ports::Mailer) with the
+//! facts in [`Email::message`] — the link, the code, the expiry — so it can
+//! compose its own message without reading ours.
 
 use std::fmt;
 
+use maud::{DOCTYPE, Markup, html};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -15,6 +22,7 @@ use time::macros::format_description;
 use crate::request::Purpose;
 use crate::secret::Code;
 use crate::user::User;
+use crate::words::{NoticeFacts, ResetEmailFacts, Wording};
 
 /// An address with an optional display name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,29 +38,40 @@ impl Mailbox {
     pub fn named(name: impl Into<String>, address: impl Into<String>) -> Self {
         Self { name: Some(name.into()), address: address.into() }
     }
+
+    /// A mailbox without a display name.
+    pub fn address(address: impl Into<String>) -> Self {
+        Self { name: None, address: address.into() }
+    }
 }
 
-/// Who the emails come from and what the product is called.
+/// Who the emails come from. Their words come from the [`Wording`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmailSettings {
-    /// Product name used in subjects and bodies.
-    pub product_name: String,
-    /// The `From` mailbox.
-    pub from: Mailbox,
+    /// The `From` address.
+    pub from_address: String,
+    /// The `From` display name; `None` (the default) uses the product name
+    /// of the [`Wording`].
+    pub from_name: Option<String>,
     /// The `Reply-To` mailbox, if replies should go elsewhere.
     pub reply_to: Option<Mailbox>,
-    /// Whom a surprised user should contact.
-    pub contact: String,
+}
+
+impl EmailSettings {
+    /// Emails from `from_address`, named after the product.
+    pub fn from_address(from_address: impl Into<String>) -> Self {
+        Self { from_address: from_address.into(), from_name: None, reply_to: None }
+    }
+
+    fn from(&self, words: &dyn Wording) -> Mailbox {
+        let name = self.from_name.clone().unwrap_or_else(|| words.product_name().into_owned());
+        Mailbox::named(name, self.from_address.clone())
+    }
 }
 
 impl Default for EmailSettings {
     fn default() -> Self {
-        Self {
-            product_name: "Inzant Sales".to_owned(),
-            from: Mailbox::named("Inzant Sales", "no-reply@inzant.example"),
-            reply_to: None,
-            contact: "your administrator".to_owned(),
-        }
+        Self::from_address("no-reply@inzant.example")
     }
 }
 
@@ -67,12 +86,32 @@ pub enum EmailKind {
     PasswordChanged,
 }
 
+/// What an email says, as facts, for hosts that compose their own message.
+/// The link and code are secrets: `Debug` never shows them.
+#[derive(Clone, Debug)]
+pub enum EmailMessage {
+    /// A link and code to reset or create a password.
+    Reset {
+        /// Reset or create.
+        purpose: Purpose,
+        /// The whole link, token included. Put it in the email only.
+        link: SecretString,
+        /// The 6-digit code. Put it in the email only.
+        code: Code,
+        /// When the link and code stop working.
+        expires_at: OffsetDateTime,
+    },
+    /// The password was changed with a reset email.
+    PasswordChanged {
+        /// When.
+        changed_at: OffsetDateTime,
+    },
+}
+
 /// A composed email, ready for a [`crate::ports::Mailer`]. Bodies are secrets
 /// (they hold the link and code), so `Debug` never shows them.
 #[derive(Clone, Debug)]
 pub struct Email {
-    /// Which email.
-    pub kind: EmailKind,
     /// The recipient: the user's username.
     pub to: Mailbox,
     /// The sender.
@@ -85,142 +124,124 @@ pub struct Email {
     pub text: SecretString,
     /// The HTML part.
     pub html: SecretString,
+    /// The user the email is for.
+    pub user: User,
+    /// What the email says, as facts.
+    pub message: EmailMessage,
+}
+
+impl Email {
+    /// Which email this is.
+    pub fn kind(&self) -> EmailKind {
+        match &self.message {
+            EmailMessage::Reset { purpose: Purpose::Reset, .. } => EmailKind::Reset,
+            EmailMessage::Reset { purpose: Purpose::Create, .. } => EmailKind::Create,
+            EmailMessage::PasswordChanged { .. } => EmailKind::PasswordChanged,
+        }
+    }
 }
 
 /// The reset (or create) email for `user`, with `link` (the full URL with its
-/// token) and `code`, valid until `expires_at`.
+/// token) and `code`, valid until `expires_at`, worded by `words`.
 pub fn reset_email(
     settings: &EmailSettings,
+    words: &dyn Wording,
     user: &User,
     purpose: Purpose,
     link: &SecretString,
     code: &Code,
     expires_at: OffsetDateTime,
 ) -> Email {
-    let product = &settings.product_name;
-    let username = &user.username;
-    let (kind, subject, intro, action) = match purpose {
-        Purpose::Reset => (
-            EmailKind::Reset,
-            format!("Reset your {product} password ({username})"),
-            format!(
-                "An administrator has asked for the password of your {product} account, {username}, to be reset."
-            ),
-            "choose a new password",
-        ),
-        Purpose::Create => (
-            EmailKind::Create,
-            format!("Create your {product} password ({username})"),
-            format!(
-                "An administrator has set up your {product} account, {username}. It has no password yet."
-            ),
-            "create your password",
-        ),
-    };
-    let expiry = format_utc(expires_at);
-    let contact = &settings.contact;
-    let greeting = format!("Hello {},", user.display_name);
-    let link = link.expose_secret();
-    let code = code.expose();
+    let copy = words.reset_email(&ResetEmailFacts { user, purpose, expires_at });
+    let link_text = link.expose_secret();
+    let code_text = code.expose();
 
     let text = format!(
-        "{greeting}\n\n\
-         {intro}\n\n\
-         To {action}, open this link:\n\n\
-         {link}\n\n\
-         and enter this code:\n\n\
-         {code}\n\n\
-         The link and code work once, until {expiry}.\n\n\
-         This email is for {name} ({username}). If you didn't expect it, contact {contact}; \
-         do not share the code with anyone.\n",
-        name = user.display_name,
+        "{}\n\n{}\n\n{}\n\n{link_text}\n\n{}\n\n{code_text}\n\n{}\n\n{}\n",
+        copy.greeting, copy.intro, copy.open_link, copy.enter_code, copy.validity, copy.footer,
     );
-
-    let e = escape_html;
-    let content = format!(
-        "<p style=\"font-size:16px\">{greeting}</p>\n\
-         <p style=\"font-size:16px\">{intro}</p>\n\
-         <p style=\"font-size:16px\">To {action}, open the link below and enter this code:</p>\n\
-         <p style=\"font-size:32px;font-weight:bold;letter-spacing:6px;font-family:'Courier New',monospace;\
-         background:#eef2f7;padding:12px 16px;border-radius:6px;text-align:center\">{code}</p>\n\
-         <p style=\"text-align:center;margin:28px 0\"><a href=\"{href}\" style=\"background:#1d4ed8;color:#ffffff;\
-         padding:12px 24px;border-radius:6px;text-decoration:none;font-size:16px;font-weight:bold\">{button}</a></p>\n\
-         <p style=\"font-size:14px\">If the button does not work, copy this link into your browser:<br>\
-         <a href=\"{href}\" style=\"color:#1d4ed8;word-break:break-all\">{href}</a></p>\n\
-         <p style=\"font-size:14px\">The link and code work once, until {expiry}.</p>\n\
-         <p style=\"font-size:13px;color:#52606d\">This email is for {name} ({username_html}). If you didn't expect it, \
-         contact {contact_html}; do not share the code with anyone.</p>\n",
-        greeting = e(&greeting),
-        intro = e(&intro),
-        href = e(link),
-        button = match purpose {
-            Purpose::Reset => "Reset Password",
-            Purpose::Create => "Create Password",
-        },
-        expiry = e(&expiry),
-        name = e(&user.display_name),
-        username_html = e(username),
-        contact_html = e(contact),
-    );
-    let html = html_page(&subject, &content);
-
-    addressed(settings, user, kind, subject, text, html)
+    let content = html! {
+        p style="font-size:16px" { (copy.greeting) }
+        p style="font-size:16px" { (copy.intro) }
+        p style="font-size:16px" { (copy.html_instructions) }
+        p style="font-size:32px;font-weight:bold;letter-spacing:6px;font-family:'Courier New',monospace;background:#eef2f7;padding:12px 16px;border-radius:6px;text-align:center" {
+            (code_text)
+        }
+        p style="text-align:center;margin:28px 0" {
+            a href=(link_text) style="background:#1d4ed8;color:#ffffff;padding:12px 24px;border-radius:6px;text-decoration:none;font-size:16px;font-weight:bold" {
+                (copy.button)
+            }
+        }
+        p style="font-size:14px" {
+            (copy.link_fallback) br;
+            a href=(link_text) style="color:#1d4ed8;word-break:break-all" { (link_text) }
+        }
+        p style="font-size:14px" { (copy.validity) }
+        p style="font-size:13px;color:#52606d" { (copy.footer) }
+    };
+    let html = html_page(&copy.subject, &words.language(), content);
+    let message = EmailMessage::Reset { purpose, link: link.clone(), code: code.clone(), expires_at };
+    addressed(settings, words, user, copy.subject, text, html, message)
 }
 
 /// The notice sent after a password was changed at `changed_at`.
-pub fn password_changed_email(settings: &EmailSettings, user: &User, changed_at: OffsetDateTime) -> Email {
-    let product = &settings.product_name;
-    let username = &user.username;
-    let subject = format!("Your {product} password was changed ({username})");
-    let when = format_utc(changed_at);
-    let body = format!(
-        "The password of your {product} account, {username}, was changed on {when} using a reset email."
-    );
-    let warning = format!("If you did not change it, contact {} now.", settings.contact);
-    let greeting = format!("Hello {},", user.display_name);
-    let text = format!("{greeting}\n\n{body}\n\n{warning}\n");
-    let e = escape_html;
-    let content = format!(
-        "<p style=\"font-size:16px\">{}</p>\n<p style=\"font-size:16px\">{}</p>\n\
-         <p style=\"font-size:16px;font-weight:bold\">{}</p>\n",
-        e(&greeting),
-        e(&body),
-        e(&warning),
-    );
-    let html = html_page(&subject, &content);
-    addressed(settings, user, EmailKind::PasswordChanged, subject, text, html)
+pub fn password_changed_email(
+    settings: &EmailSettings,
+    words: &dyn Wording,
+    user: &User,
+    changed_at: OffsetDateTime,
+) -> Email {
+    let copy = words.password_changed_email(&NoticeFacts { user, changed_at });
+    let text = format!("{}\n\n{}\n\n{}\n", copy.greeting, copy.body, copy.warning);
+    let content = html! {
+        p style="font-size:16px" { (copy.greeting) }
+        p style="font-size:16px" { (copy.body) }
+        p style="font-size:16px;font-weight:bold" { (copy.warning) }
+    };
+    let html = html_page(&copy.subject, &words.language(), content);
+    let message = EmailMessage::PasswordChanged { changed_at };
+    addressed(settings, words, user, copy.subject, text, html, message)
 }
 
 /// Every email of the flow goes to the user's username, from the configured sender.
 fn addressed(
     settings: &EmailSettings,
+    words: &dyn Wording,
     user: &User,
-    kind: EmailKind,
     subject: String,
     text: String,
-    html: String,
+    html: Markup,
+    message: EmailMessage,
 ) -> Email {
     Email {
-        kind,
         to: Mailbox::named(user.display_name.clone(), user.username.clone()),
-        from: settings.from.clone(),
+        from: settings.from(words),
         reply_to: settings.reply_to.clone(),
         subject,
         text: SecretString::from(text),
-        html: SecretString::from(html),
+        html: SecretString::from(html.into_string()),
+        user: user.clone(),
+        message,
     }
 }
 
 /// An HTML document with `title` whose card holds `content`; inline styles
 /// only, since mail clients drop style sheets.
-fn html_page(title: &str, content: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
-         <body style=\"margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933\">\n\
-         <div style=\"max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px\">\n\
-         {content}</div></body></html>\n",
-        escape_html(title)
-    )
+fn html_page(title: &str, language: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(language) {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+            }
+            body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933" {
+                div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px" {
+                    (content)
+                }
+            }
+        }
+    }
 }
 
 /// A time as the emails and pages show it: "Friday 27 November 2026, 17:01 UTC".
@@ -229,21 +250,6 @@ pub fn format_utc(at: OffsetDateTime) -> String {
         format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
     let utc = at.to_offset(time::UtcOffset::UTC);
     utc.format(format).unwrap_or_else(|_| utc.to_string())
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 impl fmt::Display for Mailbox {
@@ -259,6 +265,7 @@ impl fmt::Display for Mailbox {
 mod tests {
     use super::*;
     use crate::user::{UserId, UserType};
+    use crate::words::English;
     use time::macros::datetime;
 
     fn sam() -> User {
@@ -278,6 +285,7 @@ mod tests {
     fn email(purpose: Purpose) -> Email {
         reset_email(
             &EmailSettings::default(),
+            &English,
             &sam(),
             purpose,
             &SecretString::from(LINK),
@@ -290,7 +298,9 @@ mod tests {
     fn reset_email_goes_to_the_username_not_email_to() {
         let email = email(Purpose::Reset);
         assert_eq!(email.to.address, "sam.web@inzant.example");
-        assert!(!format!("{email:?}").contains("sam.personal"));
+        for part in [email.text.expose_secret(), email.html.expose_secret(), email.subject.as_str()] {
+            assert!(!part.contains("sam.personal"));
+        }
     }
 
     #[test]
@@ -320,8 +330,8 @@ mod tests {
     fn reset_and_create_are_worded_differently() {
         let reset = email(Purpose::Reset);
         let create = email(Purpose::Create);
-        assert_eq!(reset.kind, EmailKind::Reset);
-        assert_eq!(create.kind, EmailKind::Create);
+        assert_eq!(reset.kind(), EmailKind::Reset);
+        assert_eq!(create.kind(), EmailKind::Create);
         assert!(reset.subject.starts_with("Reset your Inzant Sales password"));
         assert!(create.subject.starts_with("Create your Inzant Sales password"));
         assert!(create.text.expose_secret().contains("create your password"));
@@ -334,9 +344,36 @@ mod tests {
         assert!(html.contains("Sam &lt;Web&gt;"));
         assert!(!html.contains("Sam <Web>"));
         assert!(html.contains(&format!("href=\"{LINK}\"")));
+        assert!(html.contains("<title>Reset your Inzant Sales password (sam.web@inzant.example)</title>"));
         assert!(!html.contains("<img"));
         assert!(!html.contains("<link"));
         assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn html_part_escapes_every_special_character_of_the_words() {
+        #[derive(Debug)]
+        struct Tricky;
+        impl Wording for Tricky {
+            fn product_name(&self) -> std::borrow::Cow<'_, str> {
+                "Q&A \"Sales\" <O'Neil>".into()
+            }
+        }
+        let html = reset_email(
+            &EmailSettings::default(),
+            &Tricky,
+            &sam(),
+            Purpose::Reset,
+            &SecretString::from("https://x.example/password-reset/a?b=1&c=2"),
+            &Code::parse("012345").unwrap(),
+            datetime!(2026-11-27 17:01 UTC),
+        )
+        .html
+        .expose_secret()
+        .to_owned();
+        assert!(html.contains("Q&amp;A &quot;Sales&quot; &lt;O'Neil&gt;"), "{html}");
+        assert!(html.contains("href=\"https://x.example/password-reset/a?b=1&amp;c=2\""));
+        assert!(!html.contains("<O'Neil>"));
     }
 
     #[test]
@@ -348,9 +385,13 @@ mod tests {
 
     #[test]
     fn password_changed_notice_names_the_account_and_the_contact() {
-        let notice =
-            password_changed_email(&EmailSettings::default(), &sam(), datetime!(2026-11-26 09:30 UTC));
-        assert_eq!(notice.kind, EmailKind::PasswordChanged);
+        let notice = password_changed_email(
+            &EmailSettings::default(),
+            &English,
+            &sam(),
+            datetime!(2026-11-26 09:30 UTC),
+        );
+        assert_eq!(notice.kind(), EmailKind::PasswordChanged);
         assert_eq!(notice.to.address, "sam.web@inzant.example");
         let text = notice.text.expose_secret();
         assert!(text.contains("sam.web@inzant.example"));

@@ -1,8 +1,8 @@
 //! The one error type of the reset flow, and the errors of the ports.
 //!
-//! Every [`ResetError`] variant is one outcome a person can see: its `Display`
-//! is the sentence shown to them, and [`ResetError::next_step`] says what to do
-//! about it. None of them ever carries a token, a code or a password.
+//! Every [`ResetError`] variant is one outcome of the flow; its `Display` is
+//! for developers, and [`crate::words`] turns it into the sentence a person
+//! reads. None of them ever carries a token, a code or a password.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -88,73 +88,87 @@ port_error!(
 
 /// Every outcome of the reset flow other than success.
 ///
-/// `Display` gives the sentence to show the person (admin or user); adapters
-/// may add words around it but should not replace it.
+/// `Display` describes what happened, for developers and logs; the
+/// sentence a person reads comes from [`crate::words::Wording::refusal`].
+/// No variant ever carries a token, a code or a password.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ResetError {
     /// The code was wrong and the request is still usable.
-    #[error("The code is incorrect. {attempts_left} {} left.", if *.attempts_left == 1 { "attempt" } else { "attempts" })]
+    #[error("wrong code; {attempts_left} attempts left before the request locks")]
     IncorrectCode {
         /// How many more codes may be tried before the request locks.
         attempts_left: u32,
     },
     /// Too many wrong codes: the request is locked for good.
-    #[error("Too many incorrect codes. Ask your administrator to send a new reset email.")]
+    #[error("the reset request is locked after too many wrong codes")]
     Locked,
     /// The request outlived its time to live.
-    #[error("This reset link has expired.")]
+    #[error("the reset request has expired")]
     Expired,
     /// The request already set a password.
-    #[error("This reset link has already been used.")]
+    #[error("the reset request was already completed")]
     AlreadyUsed,
     /// A newer request was sent to the same user.
-    #[error("A newer reset email has been sent; use the link in that one.")]
+    #[error("the reset request was superseded by a newer one")]
     Superseded,
     /// The request was withdrawn (for example its email could not be sent).
-    #[error("This reset link has been cancelled.")]
+    #[error("the reset request was revoked")]
     Revoked,
+    /// An admin cancelled the request.
+    #[error("the reset request was cancelled by an admin")]
+    Cancelled,
     /// The link does not name any request.
-    #[error("This reset link is not valid.")]
+    #[error("the link names no reset request")]
     UnknownLink,
     /// The code field is not six digits.
-    #[error("Enter the 6-digit code from the email.")]
+    #[error("the code is not six digits")]
     InvalidCode,
     /// A password contains control characters such as NUL.
-    #[error("Passwords cannot contain control characters.")]
+    #[error("a password contains control characters")]
     InvalidCharacters,
     /// The new password and its confirmation differ.
-    #[error("The passwords do not match.")]
+    #[error("the new password and its confirmation differ")]
     PasswordsDiffer,
     /// The new password is below the policy's minimum level.
-    #[error("The new password is not strong enough yet: it is rated \"{}\".", .0.level().label())]
+    #[error("the new password is rated {} (below the policy's minimum)", .0.level().as_str())]
     TooWeak(Box<StrengthReport>),
     /// The new password is longer than the policy allows.
-    #[error("Passwords can be at most {max} characters.")]
+    #[error("the new password is longer than {max} characters")]
     TooLong {
         /// The policy's maximum, in characters.
         max: usize,
     },
-    /// The actor triggering a reset is not an admin.
-    #[error("Only an administrator can send a password reset email.")]
-    NotAnAdmin,
+    /// The actor may not do this to the user (by default: the actor is not
+    /// an admin), or the actor is unknown.
+    #[error("the actor is not allowed to manage this user's password resets")]
+    NotAllowed,
     /// The target user does not exist.
-    #[error("That user does not exist.")]
+    #[error("no such user")]
     UnknownUser,
+    /// A create-password email for a user who already has a password.
+    #[error("the user already has a password; a create-password email would say otherwise")]
+    HasPassword {
+        /// The user's display name.
+        display_name: String,
+    },
+    /// A cancel, but the user has no live reset request.
+    #[error("the user has no live reset request to cancel")]
+    NothingToCancel,
     /// The user was sent a reset email too recently.
-    #[error("A reset email was sent to this user moments ago; try again in {retry_after_secs} seconds.")]
+    #[error("the user was sent a reset email less than the cooldown ago; retry in {retry_after_secs} s")]
     Cooldown {
         /// Seconds until another reset email may be sent.
         retry_after_secs: u64,
     },
     /// The user was sent too many reset emails in the last 24 hours.
-    #[error("This user has been sent {max} reset emails in the last 24 hours; try again later.")]
+    #[error("the user already had {max} reset emails in 24 hours")]
     DailyLimit {
         /// The configured per-day cap.
         max: u32,
     },
     /// The reset email could not be sent; the request was revoked.
-    #[error("The email could not be sent to {recipient}; no reset is pending.")]
+    #[error("the reset email to {recipient} could not be sent; the request was revoked")]
     MailFailed {
         /// Where the email was going (the user's username).
         recipient: String,
@@ -163,35 +177,23 @@ pub enum ResetError {
         source: MailError,
     },
     /// The reset store failed.
-    #[error("The password reset service is unavailable right now. Try again in a moment.")]
+    #[error("the reset store failed")]
     Store(#[from] StoreError),
     /// The user directory failed before anything was changed.
-    #[error("The password reset service is unavailable right now. Try again in a moment.")]
+    #[error("the user directory failed")]
     Directory(#[source] DirectoryError),
     /// The request completed but the directory refused the new password hash.
-    #[error("Your new password could not be saved. Ask your administrator to send a new reset email.")]
+    #[error("the reset request completed but the new password hash was not saved")]
     PasswordNotSaved(#[source] DirectoryError),
     /// Hashing the new password failed.
-    #[error("Your new password could not be saved. Try again in a moment.")]
+    #[error("hashing the new password failed")]
     Hashing(#[from] HashError),
     /// The operating system's random source failed.
-    #[error("The password reset service is unavailable right now. Try again in a moment.")]
+    #[error("the operating system's random source failed")]
     Randomness(#[from] RandomnessUnavailable),
 }
 
 impl ResetError {
-    /// What the person should do next, for pages that add a second line.
-    pub fn next_step(&self) -> Option<&'static str> {
-        match self {
-            Self::Locked | Self::PasswordNotSaved(_) => None,
-            Self::Expired | Self::AlreadyUsed | Self::Revoked | Self::UnknownLink => {
-                Some("Ask your administrator to send a new reset email, then use the link in that email.")
-            }
-            Self::Superseded => Some("Only the most recent reset email works."),
-            _ => None,
-        }
-    }
-
     /// True when the link is finished for good and the form should not be shown again.
     pub fn is_dead_link(&self) -> bool {
         matches!(
@@ -201,6 +203,7 @@ impl ResetError {
                 | Self::AlreadyUsed
                 | Self::Superseded
                 | Self::Revoked
+                | Self::Cancelled
                 | Self::UnknownLink
                 | Self::PasswordNotSaved(_)
         )

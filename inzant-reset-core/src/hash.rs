@@ -191,6 +191,14 @@ impl Hasher for Argon2id {
     async fn hash(&self, password: SecretString) -> Result<PasswordHash, HashError> {
         self.hash_password(&password)
     }
+
+    async fn verify(&self, password: SecretString, hash: &str) -> Result<bool, HashError> {
+        verify(&password, hash)
+    }
+
+    fn needs_rehash(&self, hash: &str) -> bool {
+        needs_rehash(hash, &self.params)
+    }
 }
 
 /// Whether `password` matches the PHC string `hash`. Any Argon2 variant and

@@ -16,11 +16,16 @@
 //!    composition, zxcvbn, five [`policy::StrengthLevel`]s.
 //! 4. **Submit** — [`ResetService::submit`]: shape → match → policy → live →
 //!    count the attempt and check the code → Argon2id ([`hash`]) → complete once.
+//! 5. **Status and cancel** — [`ResetService::status`], [`ResetService::cancel`]:
+//!    what the admin sees on the user's page, and stopping a live reset.
 //!
 //! [`state::transition`] is the request's whole life. The core does no I/O
-//! of its own: storage, mail, users, time and audit are the traits of
-//! [`ports`], with in-memory versions in [`memory`]. Store crates prove
-//! themselves with the `conformance` suite (cargo feature `conformance`).
+//! of its own: storage, mail, users, who may do what, time and audit are the
+//! traits of [`ports`], with in-memory versions in [`memory`]. Store crates
+//! prove themselves with the `conformance` suite (cargo feature
+//! `conformance`). Hashing and scoring run on the service's own threads
+//! ([`workers`]), never on the host's async executor; every word people
+//! read comes from a replaceable [`words::Wording`].
 //!
 //! Secrets are types: tokens, codes and passwords are `secrecy` values whose
 //! `Debug` never shows them, and no error message contains one.
@@ -44,21 +49,35 @@ pub mod service;
 #[cfg(feature = "smtp")]
 pub mod smtp;
 pub mod state;
+pub mod status;
+pub mod url;
 pub mod user;
+pub mod words;
+pub mod workers;
 
+/// The `async_trait` the ports are declared with, for hosts implementing them.
+pub use async_trait::async_trait;
 pub use error::{ResetError, Result};
 pub use hash::{needs_rehash, verify};
 pub use policy::{PasswordPolicy, StrengthLevel, StrengthReport};
+/// The `secrecy` the secrets are wrapped in, for hosts handling passwords and emails.
+pub use secrecy;
 pub use service::{ResetConfig, ResetService};
 
 /// The names most hosts need, in one import.
 pub mod prelude {
-    pub use crate::error::ResetError;
+    pub use crate::email::{Email, EmailMessage, EmailSettings};
+    pub use crate::error::{DirectoryError, HookError, MailError, ResetError};
     pub use crate::policy::{PasswordPolicy, StrengthLevel, StrengthReport};
+    pub use crate::ports::{AdminAction, Authorization, Mailer, ResetHooks, UserDirectory};
     pub use crate::request::{Purpose, RequestId};
     pub use crate::secret::{CodeKeys, OsRandom};
     pub use crate::service::{
         Destination, OpenedRequest, ResetConfig, ResetOutcome, ResetService, SubmitForm, TriggerReceipt,
     };
+    pub use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
     pub use crate::user::{User, UserId, UserType};
+    pub use crate::words::{English, NoticeCopy, ResetEmailCopy, ResetEmailFacts, Text, Wording, english};
+    pub use async_trait::async_trait;
+    pub use secrecy::{ExposeSecret, SecretString};
 }

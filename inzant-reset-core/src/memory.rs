@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, AuditKind};
 use crate::email::{Email, EmailKind};
 use crate::error::{DirectoryError, MailError, StoreError};
 use crate::hash::PasswordHash;
@@ -92,7 +92,9 @@ impl ResetStore for MemoryStore {
 
     async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError> {
         let mut requests = lock(&self.requests);
-        let Some((newer_seq, newer)) = requests.by_id.get(&id).map(|(s, r)| (*s, r.user.clone())) else {
+        let Some((newer_seq, newer, at)) =
+            requests.by_id.get(&id).map(|(s, r)| (*s, r.user.clone(), r.created_at))
+        else {
             return Ok(Vec::new());
         };
         let mut superseded = Vec::new();
@@ -102,10 +104,19 @@ impl ResetStore for MemoryStore {
             }
             if let Some(next) = transition(request.state, Event::NewerIssued) {
                 request.state = next;
+                request.finished_at = Some(at);
                 superseded.push(request.id);
             }
         }
         Ok(superseded)
+    }
+
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        let requests = lock(&self.requests);
+        let mut mine: Vec<&(u64, ResetRequest)> =
+            requests.by_id.values().filter(|(_, request)| request.user == *user).collect();
+        mine.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
+        Ok(mine.into_iter().take(limit).map(|(_, request)| request.clone()).collect())
     }
 
     async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError> {
@@ -148,6 +159,7 @@ impl ResetStore for MemoryStore {
         match transition(request.state, finish.event()) {
             Some(next) if next != request.state => {
                 request.state = next;
+                request.finished_at = Some(now);
                 Ok(true)
             }
             _ => Ok(false),
@@ -261,7 +273,7 @@ impl MemoryOutbox {
     /// from its plain-text part as a person would. For tests.
     pub fn last_link_and_code(&self) -> Option<(String, String)> {
         let emails = lock(&self.emails);
-        let email = emails.iter().rev().find(|e| matches!(e.kind, EmailKind::Reset | EmailKind::Create))?;
+        let email = emails.iter().rev().find(|e| matches!(e.kind(), EmailKind::Reset | EmailKind::Create))?;
         let text = email.text.expose_secret();
         let link = text.lines().find(|line| line.starts_with("http"))?;
         let token = link.rsplit('/').next()?.to_owned();
@@ -305,6 +317,17 @@ impl AuditSink for MemoryAudit {
     async fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
         lock(&self.events).push(event.clone());
         Ok(())
+    }
+
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {
+        let events = lock(&self.events);
+        Ok(events
+            .iter()
+            .rev()
+            .filter(|e| e.user == *user && !matches!(e.kind, AuditKind::WrongCode { .. }))
+            .take(limit)
+            .cloned()
+            .collect())
     }
 }
 

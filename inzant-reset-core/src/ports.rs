@@ -1,6 +1,7 @@
 //! The traits the core reaches the world through: the reset store, the
-//! mailer, the user directory, the clock, the audit log, the host's hooks and
-//! the password hasher. All are object-safe and held as `Arc<dyn …>`.
+//! mailer, the user directory, the host's authorization rule, the clock, the
+//! audit log, the host's hooks, the password hasher and where the policy
+//! runs. All are object-safe and held as `Arc<dyn …>`.
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use crate::email::Email;
 use crate::error::{DirectoryError, HashError, HookError, MailError, StoreError};
 use crate::hash::PasswordHash;
 use crate::policy::{PasswordPolicy, StrengthReport};
+use crate::request::Purpose;
 use crate::request::{RequestId, ResetRequest};
 use crate::secret::TokenDigest;
 use crate::state::{Event, RequestState};
@@ -52,6 +54,8 @@ pub enum Finish {
     Lock,
     /// Withdrawn (its email could not be sent).
     Revoke,
+    /// Cancelled by an admin.
+    Cancel,
 }
 
 impl Finish {
@@ -61,6 +65,7 @@ impl Finish {
             Self::Complete => Event::RightCode,
             Self::Lock => Event::WrongCode { attempts_left: 0 },
             Self::Revoke => Event::Withdrawn,
+            Self::Cancel => Event::CancelledByAdmin,
         }
     }
 
@@ -70,6 +75,7 @@ impl Finish {
             Self::Complete => RequestState::Completed,
             Self::Lock => RequestState::Locked,
             Self::Revoke => RequestState::Revoked,
+            Self::Cancel => RequestState::Cancelled,
         }
     }
 }
@@ -90,8 +96,13 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
     async fn issue(&self, request: &ResetRequest, limits: IssueLimits) -> Result<IssueOutcome, StoreError>;
 
     /// Marks `Superseded` every `Issued` request of the same user that was
-    /// issued before request `id` (in the store's issue order), and returns them.
+    /// issued before request `id` (in the store's issue order), with
+    /// `finished_at` set to request `id`'s `created_at`, and returns them.
     async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError>;
+
+    /// The user's `limit` most recently issued requests, newest first (in
+    /// the store's issue order), whatever their state.
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError>;
 
     /// The request whose token has `digest`, if any.
     async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError>;
@@ -106,9 +117,10 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> Result<Option<u32>, StoreError>;
 
-    /// Moves an `Issued` request to `finish.target()`; `Complete` also needs
-    /// the request unexpired at `now`. Returns whether this call changed it:
-    /// of many concurrent calls at most one returns `true`.
+    /// Moves an `Issued` request to `finish.target()` and sets its
+    /// `finished_at` to `now`; `Complete` also needs the request unexpired
+    /// at `now`. Returns whether this call changed it: of many concurrent
+    /// calls (of any kinds) at most one returns `true`.
     async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError>;
 
     /// Completes request `id` (as `finish(id, Finish::Complete, now)`) and
@@ -139,8 +151,57 @@ pub trait UserDirectory: Debug + Send + Sync + 'static {
     /// The user with `id`, if any.
     async fn find(&self, id: &UserId) -> Result<Option<User>, DirectoryError>;
 
-    /// Replaces the user's password hash.
+    /// Replaces the user's password hash. Used only when the store cannot
+    /// save it in the completion's own transaction
+    /// ([`ResetStore::complete_with_password`]).
     async fn set_password_hash(&self, id: &UserId, hash: &PasswordHash) -> Result<(), DirectoryError>;
+}
+
+/// What an admin asks to do with another user's password resets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AdminAction {
+    /// Send a reset or create-password email.
+    SendReset(Purpose),
+    /// See where the user's latest reset stands, and their recent password events.
+    ViewStatus,
+    /// Cancel the user's live reset.
+    Cancel,
+}
+
+/// The host's rule for who may manage whose password resets.
+///
+/// The default, [`AdminsOnly`], lets admins act on any user (of any type)
+/// and nobody else. A host with tenants, teams or roles of its own says so
+/// here; a refusal is [`crate::ResetError::NotAllowed`] (a 403 on the web).
+#[async_trait]
+pub trait Authorization: Debug + Send + Sync + 'static {
+    /// Whether `actor` may manage anyone's resets at all. Checked before the
+    /// target is looked up, so that others cannot learn which users exist.
+    /// The default: admins may.
+    async fn may_manage_resets(&self, actor: &User) -> Result<bool, DirectoryError> {
+        Ok(actor.user_type == crate::user::UserType::Admin)
+    }
+
+    /// Whether `actor` (who passed [`Authorization::may_manage_resets`])
+    /// may do `action` to `target`.
+    async fn allows(&self, actor: &User, target: &User, action: AdminAction) -> Result<bool, DirectoryError>;
+}
+
+/// Admins may act on any user; nobody else may.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AdminsOnly;
+
+#[async_trait]
+impl Authorization for AdminsOnly {
+    async fn allows(
+        &self,
+        actor: &User,
+        _target: &User,
+        _action: AdminAction,
+    ) -> Result<bool, DirectoryError> {
+        self.may_manage_resets(actor).await
+    }
 }
 
 /// Sends email.
@@ -162,6 +223,15 @@ pub trait Clock: Debug + Send + Sync + 'static {
 pub trait AuditSink: Debug + Send + Sync + 'static {
     /// Records `event`.
     async fn record(&self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// The user's `limit` most recent events, newest first, leaving out
+    /// wrong-code events (the request's attempt count tells those). Sinks
+    /// that cannot read back (logs) return none, and admins then see no
+    /// recent activity.
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {
+        let _ = (user, limit);
+        Ok(Vec::new())
+    }
 }
 
 /// The host's reactions to a finished reset.
@@ -173,18 +243,29 @@ pub trait ResetHooks: Debug + Send + Sync + 'static {
     async fn password_changed(&self, user: &User) -> Result<(), HookError>;
 }
 
-/// Turns a password into a stored hash. [`crate::hash::Argon2id`] hashes on
-/// the calling task; web adapters wrap it to hash on a blocking thread pool.
+/// Turns a password into a stored hash, and checks a password against one.
+///
+/// The service's default, [`crate::workers::Argon2Workers`], runs Argon2id
+/// on dedicated threads so the async executor never hashes;
+/// [`crate::hash::Argon2id`] hashes on the calling task (tests, tools).
 #[async_trait]
 pub trait Hasher: Debug + Send + Sync + 'static {
     /// Hashes `password` (normalized or not: hashers normalize).
     async fn hash(&self, password: SecretString) -> Result<PasswordHash, HashError>;
+
+    /// Whether `password` matches the stored PHC string `hash`
+    /// ([`crate::hash::verify`], wherever this hasher runs its work).
+    async fn verify(&self, password: SecretString, hash: &str) -> Result<bool, HashError>;
+
+    /// Whether `hash` should be replaced by a fresh hash from this hasher at
+    /// the user's next successful sign-in.
+    fn needs_rehash(&self, hash: &str) -> bool;
 }
 
-/// Where the password policy runs while a form is submitted. Scoring is
-/// bounded (about a millisecond) but a burst of submits would still queue
-/// it on an async executor, so web adapters run it on a blocking pool;
-/// [`InlinePolicy`] runs it on the calling task.
+/// Where the password policy runs. Scoring is bounded (about a
+/// millisecond) but runs on every keystroke and every submit, so the
+/// service's default, [`crate::workers::PolicyWorkers`], runs it on
+/// dedicated threads; [`InlinePolicy`] runs it on the calling task.
 #[async_trait]
 pub trait PolicyRunner: Debug + Send + Sync + 'static {
     /// `policy.evaluate(password, inputs)`, wherever this runner runs it.

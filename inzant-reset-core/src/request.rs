@@ -101,6 +101,9 @@ pub struct ResetRequest {
     pub created_at: OffsetDateTime,
     /// When it stops working.
     pub expires_at: OffsetDateTime,
+    /// When the store moved it out of `Issued` (completed, locked,
+    /// superseded, revoked, cancelled); `None` while issued.
+    pub finished_at: Option<OffsetDateTime>,
 }
 
 impl ResetRequest {

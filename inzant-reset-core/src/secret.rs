@@ -200,6 +200,17 @@ impl CodeKeys {
         })
     }
 
+    /// Keys from text secrets (an environment variable, a secrets manager):
+    /// `current` for new codes, `previous` also accepted. Each is used as its
+    /// UTF-8 bytes.
+    ///
+    /// # Errors
+    /// A secret shorter than [`MIN_KEY_BYTES`] bytes.
+    pub fn from_text(current: &SecretString, previous: &[SecretString]) -> Result<Self, ConfigError> {
+        let bytes = |secret: &SecretString| secret.expose_secret().as_bytes().to_vec();
+        Self::new(bytes(current), previous.iter().map(bytes).collect())
+    }
+
     /// A random current key, for demos and tests: codes stop working when the
     /// process restarts.
     pub fn generate(random: &OsRandom) -> Result<Self, RandomnessUnavailable> {
@@ -244,6 +255,19 @@ fn mac(key: &SecretBox<[u8]>, request: RequestId, code: &Code) -> CodeDigest {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn keys_from_text_secrets_need_32_bytes_and_match_keys_from_bytes() {
+        let text = SecretString::from("an environment variable's 32+ byte secret");
+        let from_text = CodeKeys::from_text(&text, &[]).unwrap();
+        let from_bytes = CodeKeys::new(text.expose_secret().as_bytes().to_vec(), vec![]).unwrap();
+        let code = Code::parse("012345").unwrap();
+        let id = RequestId::from_u128(7);
+        assert_eq!(from_text.digest(id, &code), from_bytes.digest(id, &code));
+        assert!(CodeKeys::from_text(&SecretString::from("too short"), &[]).is_err());
+        assert!(CodeKeys::from_text(&text, &[SecretString::from("short")]).is_err());
+    }
+
     use super::*;
     use rand::SeedableRng;
     use rand::rngs::StdRng;

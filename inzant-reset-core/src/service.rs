@@ -12,19 +12,25 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
+use std::collections::HashMap;
+
 use crate::audit::{AuditEvent, AuditKind, TracingAudit};
 use crate::email::{EmailSettings, password_changed_email, reset_email};
-use crate::error::{ConfigError, ResetError, Result, StoreError};
+use crate::error::{ConfigError, HashError, ResetError, Result, StoreError};
 use crate::hash::{Argon2id, HashParams, PasswordHash};
 use crate::policy::{PasswordPolicy, StrengthReport, normalize_password};
 use crate::ports::{
-    AuditSink, Clock, Finish, Hasher, InlinePolicy, IssueLimits, IssueOutcome, Mailer, NoHooks, PolicyRunner,
-    ResetHooks, ResetStore, SystemClock, UserDirectory,
+    AdminAction, AdminsOnly, AuditSink, Authorization, Clock, Finish, Hasher, IssueLimits, IssueOutcome,
+    Mailer, NoHooks, PolicyRunner, ResetHooks, ResetStore, SystemClock, UserDirectory,
 };
 use crate::request::{Purpose, RequestId, ResetRequest};
 use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
 use crate::state::RequestState;
+use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
+use crate::url::PublicUrl;
 use crate::user::{User, UserId, UserType};
+use crate::words::{English, Wording};
+use crate::workers::{Argon2Workers, PolicyWorkers, available_cores};
 
 /// The longest time to live accepted, so expiry arithmetic cannot overflow.
 const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 3600);
@@ -32,9 +38,13 @@ const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 3600);
 /// The flow's settings. [`ResetConfig::new`] gives the defaults of the spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResetConfig {
-    /// Public URL the token is appended to, e.g.
-    /// `https://sales.inzant.example/password-reset/`.
-    pub link_base: String,
+    /// Where the reset routes are served, as browsers see it: the public
+    /// origin and the path the routes are mounted under, e.g.
+    /// `https://sales.inzant.example` or `https://inzant.example/sales`.
+    /// Links are `{public_url}/password-reset/{token}`; the web adapter
+    /// mounts its routes under the same path and accepts admin requests
+    /// from the same origin, so the address is given once.
+    pub public_url: String,
     /// How long a reset link and code work (default 24 h).
     pub reset_ttl: Duration,
     /// How long a create-password link and code work (default 24 h).
@@ -45,18 +55,23 @@ pub struct ResetConfig {
     pub max_per_user_per_day: u32,
     /// Wrong codes allowed before the request locks (default 5).
     pub max_attempts: u32,
+    /// Threads for CPU-heavy work: this many hash passwords and as many
+    /// score them, off the async executor (default: the number of cores).
+    pub workers: usize,
 }
 
 impl ResetConfig {
-    /// The defaults, with links under `link_base`.
-    pub fn new(link_base: impl Into<String>) -> Self {
+    /// The defaults, for routes served at `public_url` (see
+    /// [`ResetConfig::public_url`]).
+    pub fn new(public_url: impl Into<String>) -> Self {
         Self {
-            link_base: link_base.into(),
+            public_url: public_url.into(),
             reset_ttl: Duration::from_secs(24 * 3600),
             create_ttl: Duration::from_secs(24 * 3600),
             resend_cooldown: Duration::from_secs(60),
             max_per_user_per_day: 10,
             max_attempts: 5,
+            workers: available_cores(),
         }
     }
 
@@ -74,6 +89,8 @@ impl ResetConfig {
 pub struct TriggerReceipt {
     /// The new request.
     pub request: RequestId,
+    /// Whose password it resets (as the directory knows them).
+    pub user: UserId,
     /// Reset or create: what the email asked the user to do.
     pub purpose: Purpose,
     /// Where the email went: the user's username.
@@ -149,10 +166,13 @@ pub struct ResetServiceBuilder {
     clock: Arc<dyn Clock>,
     audit: Arc<dyn AuditSink>,
     hooks: Arc<dyn ResetHooks>,
+    authorization: Arc<dyn Authorization>,
     hasher: Option<Arc<dyn Hasher>>,
+    hash_params: HashParams,
     policy: PasswordPolicy,
-    policy_runner: Arc<dyn PolicyRunner>,
+    policy_runner: Option<Arc<dyn PolicyRunner>>,
     email: EmailSettings,
+    wording: Arc<dyn Wording>,
 }
 
 impl ResetServiceBuilder {
@@ -174,7 +194,23 @@ impl ResetServiceBuilder {
         self
     }
 
-    /// Hash new passwords with `hasher` instead of Argon2id with default parameters.
+    /// Decide who may send whom a reset with `authorization` instead of
+    /// [`AdminsOnly`].
+    pub fn authorization(mut self, authorization: Arc<dyn Authorization>) -> Self {
+        self.authorization = authorization;
+        self
+    }
+
+    /// Hash with these Argon2id parameters (default: OWASP's m = 19456 KiB,
+    /// t = 2, p = 1) on the service's own hashing threads.
+    pub fn hash_params(mut self, params: HashParams) -> Self {
+        self.hash_params = params;
+        self
+    }
+
+    /// Hash and verify passwords with `hasher` instead of Argon2id on the
+    /// service's own threads. A hasher that works on the calling task (such
+    /// as [`Argon2id`]) blocks the async executor while it hashes.
     pub fn hasher(mut self, hasher: Arc<dyn Hasher>) -> Self {
         self.hasher = Some(hasher);
         self
@@ -186,30 +222,35 @@ impl ResetServiceBuilder {
         self
     }
 
-    /// Run the policy during submits with `runner` instead of on the calling
-    /// task (web adapters pass one that uses a blocking pool).
+    /// Run the policy with `runner` instead of on the service's own threads.
     pub fn policy_runner(mut self, runner: Arc<dyn PolicyRunner>) -> Self {
-        self.policy_runner = runner;
+        self.policy_runner = Some(runner);
         self
     }
 
-    /// Use `email` for senders and wording.
+    /// Send emails from `email` instead of `no-reply@inzant.example`.
     pub fn email(mut self, email: EmailSettings) -> Self {
         self.email = email;
+        self
+    }
+
+    /// Every word people read, from `wording` instead of [`English`].
+    pub fn wording(mut self, wording: Arc<dyn Wording>) -> Self {
+        self.wording = wording;
         self
     }
 
     /// The service.
     ///
     /// # Errors
-    /// A configuration the flow cannot work with: a link base that is not an
-    /// http(s) URL, a zero or over-a-year time to live, zero attempts or a
-    /// zero daily cap, or a policy whose minimum length exceeds its maximum.
+    /// A configuration the flow cannot work with: a public URL that is not
+    /// an http(s) origin with an optional path, a zero or over-a-year time
+    /// to live, zero attempts or a zero daily cap, zero workers, a policy
+    /// whose minimum length exceeds its maximum, invalid hash parameters, or
+    /// threads that could not be started.
     pub fn build(self) -> Result<ResetService, ConfigError> {
         let c = &self.config;
-        if !(c.link_base.starts_with("https://") || c.link_base.starts_with("http://")) {
-            return Err(ConfigError::new("the link base must be an http:// or https:// URL"));
-        }
+        let public_url = PublicUrl::parse(&c.public_url)?;
         for ttl in [c.reset_ttl, c.create_ttl] {
             if ttl.is_zero() || ttl > MAX_TTL {
                 return Err(ConfigError::new("a time to live must be between 1 second and 366 days"));
@@ -221,30 +262,36 @@ impl ResetServiceBuilder {
         if c.max_attempts == 0 || c.max_per_user_per_day == 0 {
             return Err(ConfigError::new("attempts and the daily cap must be at least 1"));
         }
+        if c.workers == 0 {
+            return Err(ConfigError::new("at least one worker thread is needed"));
+        }
         if self.policy.min_length > self.policy.max_length || self.policy.max_length == 0 {
             return Err(ConfigError::new("the policy's minimum length exceeds its maximum"));
         }
-        let hasher = match self.hasher {
+        let hasher: Arc<dyn Hasher> = match self.hasher {
             Some(hasher) => hasher,
-            None => Arc::new(Argon2id::new(HashParams::default())?),
+            None => Arc::new(Argon2Workers::new(Argon2id::new(self.hash_params)?, c.workers)?),
         };
-        let mut link_base = self.config.link_base.clone();
-        if !link_base.ends_with('/') {
-            link_base.push('/');
-        }
+        let policy_runner: Arc<dyn PolicyRunner> = match self.policy_runner {
+            Some(runner) => runner,
+            None => Arc::new(PolicyWorkers::new(c.workers)?),
+        };
         Ok(ResetService {
             store: self.store,
             directory: self.directory,
             mailer: self.mailer,
             keys: self.keys,
-            config: ResetConfig { link_base, ..self.config },
+            public_url,
+            config: self.config,
             clock: self.clock,
             audit: self.audit,
             hooks: self.hooks,
+            authorization: self.authorization,
             hasher,
             policy: Arc::new(self.policy),
-            policy_runner: self.policy_runner,
+            policy_runner,
             email: self.email,
+            wording: self.wording,
         })
     }
 }
@@ -259,7 +306,7 @@ impl ResetServiceBuilder {
 /// use std::sync::Arc;
 /// use inzant_reset_core::prelude::*;
 /// use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
-/// use inzant_reset_core::hash::{Argon2id, HashParams};
+/// use inzant_reset_core::hash::HashParams;
 ///
 /// let directory = Arc::new(MemoryDirectory::new());
 /// directory.insert(User {
@@ -276,9 +323,9 @@ impl ResetServiceBuilder {
 ///     directory.clone(),
 ///     outbox.clone(),
 ///     CodeKeys::generate(&OsRandom).unwrap(),
-///     ResetConfig::new("https://sales.inzant.example/password-reset/"),
+///     ResetConfig::new("https://sales.inzant.example"),
 /// )
-/// .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+/// .hash_params(HashParams::insecure_for_tests())
 /// .build()
 /// .unwrap();
 ///
@@ -301,14 +348,17 @@ pub struct ResetService {
     directory: Arc<dyn UserDirectory>,
     mailer: Arc<dyn Mailer>,
     keys: CodeKeys,
+    public_url: PublicUrl,
     config: ResetConfig,
     clock: Arc<dyn Clock>,
     audit: Arc<dyn AuditSink>,
     hooks: Arc<dyn ResetHooks>,
+    authorization: Arc<dyn Authorization>,
     hasher: Arc<dyn Hasher>,
     policy: Arc<PasswordPolicy>,
     policy_runner: Arc<dyn PolicyRunner>,
     email: EmailSettings,
+    wording: Arc<dyn Wording>,
 }
 
 impl fmt::Debug for ResetService {
@@ -323,8 +373,10 @@ impl fmt::Debug for ResetService {
 
 impl ResetService {
     /// Starts building a service over its three essential ports, the code
-    /// keys and the configuration. The clock, audit sink, hooks, hasher,
-    /// policy and email settings have defaults.
+    /// keys and the configuration. Everything else has a default: the
+    /// system clock, audit events as `tracing` logs, no hooks, admins may
+    /// reset anyone, Argon2id and the Inzant policy on the service's own
+    /// threads, English words.
     pub fn builder(
         store: Arc<dyn ResetStore>,
         directory: Arc<dyn UserDirectory>,
@@ -341,10 +393,13 @@ impl ResetService {
             clock: Arc::new(SystemClock),
             audit: Arc::new(TracingAudit),
             hooks: Arc::new(NoHooks),
+            authorization: Arc::new(AdminsOnly),
             hasher: None,
+            hash_params: HashParams::default(),
             policy: PasswordPolicy::default(),
-            policy_runner: Arc::new(InlinePolicy),
+            policy_runner: None,
             email: EmailSettings::default(),
+            wording: Arc::new(English),
         }
     }
 
@@ -358,26 +413,64 @@ impl ResetService {
         &self.policy
     }
 
-    /// The policy in force, shared, for a [`PolicyRunner`] of the caller's own.
-    pub fn shared_policy(&self) -> Arc<PasswordPolicy> {
-        Arc::clone(&self.policy)
+    /// Where the routes are served: links are built from it.
+    pub fn public_url(&self) -> &PublicUrl {
+        &self.public_url
     }
 
-    /// **Trigger.** `actor` (who must be an admin) sends `user` a reset or
-    /// create-password email with a new link and code. Earlier live requests
-    /// for the user stop working once the email is accepted by the mailer.
+    /// Every word people read.
+    pub fn wording(&self) -> &dyn Wording {
+        self.wording.as_ref()
+    }
+
+    /// The same, shared.
+    pub fn shared_wording(&self) -> Arc<dyn Wording> {
+        Arc::clone(&self.wording)
+    }
+
+    /// **Sign-in.** Whether `password` matches the user's stored hash
+    /// (`phc`), checked on the service's hashing threads so the host's
+    /// login can await it without blocking its executor. Passwords are
+    /// NFKC-normalized, exactly as when they were set.
     ///
     /// # Errors
-    /// [`ResetError::NotAnAdmin`], [`ResetError::UnknownUser`],
+    /// `phc` is not a PHC string the hasher can read, or the hashing
+    /// threads are saturated (answer 503 and let the user retry).
+    pub async fn verify(&self, password: &SecretString, phc: &str) -> Result<bool, HashError> {
+        self.hasher.verify(password.clone(), phc).await
+    }
+
+    /// **Sign-in.** Whether a hash that just verified should be replaced by
+    /// [`ResetService::hash_password`] (older parameters or algorithm).
+    pub fn needs_rehash(&self, phc: &str) -> bool {
+        self.hasher.needs_rehash(phc)
+    }
+
+    /// A fresh hash of `password` on the service's hashing threads (for
+    /// rehashing at sign-in, or seeding users).
+    ///
+    /// # Errors
+    /// Hashing failed.
+    pub async fn hash_password(&self, password: &SecretString) -> Result<PasswordHash, HashError> {
+        self.hasher.hash(password.clone()).await
+    }
+
+    /// **Trigger.** `actor` (an admin, or whoever the [`Authorization`]
+    /// allows) sends `user` a reset or create-password email with a new link
+    /// and code. Earlier live requests for the user stop working once the
+    /// email is accepted by the mailer.
+    ///
+    /// # Errors
+    /// [`ResetError::NotAllowed`], [`ResetError::UnknownUser`],
     /// [`ResetError::Cooldown`], [`ResetError::DailyLimit`],
     /// [`ResetError::MailFailed`] (the new request is revoked, earlier ones
     /// keep working), and service failures.
     pub async fn trigger(&self, actor: &UserId, user: &UserId, purpose: Purpose) -> Result<TriggerReceipt> {
-        let admin = self.find_user(actor).await?;
-        if !admin.is_some_and(|admin| admin.user_type == UserType::Admin) {
-            return Err(ResetError::NotAnAdmin);
+        let (_admin, user) = self.authorize(actor, user, AdminAction::SendReset(purpose)).await?;
+        if purpose == Purpose::Create && user.has_password {
+            // The create email says "It has no password yet": it would be untrue.
+            return Err(ResetError::HasPassword { display_name: user.display_name });
         }
-        let user = self.find_user(user).await?.ok_or(ResetError::UnknownUser)?;
 
         let now = self.clock.now();
         let token = LinkToken::generate(&OsRandom)?;
@@ -394,6 +487,7 @@ impl ResetService {
             attempts: 0,
             created_at: now,
             expires_at: now + self.config.ttl(purpose),
+            finished_at: None,
         };
         let limits = IssueLimits {
             cooldown: self.config.resend_cooldown,
@@ -410,8 +504,9 @@ impl ResetService {
             }
         }
 
-        let link = SecretString::from(format!("{}{}", self.config.link_base, token.expose()));
-        let email = reset_email(&self.email, &user, purpose, &link, &code, request.expires_at);
+        let link = SecretString::from(format!("{}{}", self.public_url.link_base(), token.expose()));
+        let email =
+            reset_email(&self.email, self.wording.as_ref(), &user, purpose, &link, &code, request.expires_at);
         if let Err(source) = self.mailer.send(&email).await {
             tracing::warn!(request = %id, user = %user.id, error = %source, "reset email could not be sent; revoking");
             if let Err(error) = self.store.finish(id, Finish::Revoke, self.clock.now()).await {
@@ -434,7 +529,13 @@ impl ResetService {
             }
         }
         tracing::info!(request = %id, user = %user.id, purpose = purpose.as_str(), "reset email sent");
-        Ok(TriggerReceipt { request: id, purpose, sent_to: user.username, expires_at: request.expires_at })
+        Ok(TriggerReceipt {
+            request: id,
+            user: user.id,
+            purpose,
+            sent_to: user.username,
+            expires_at: request.expires_at,
+        })
     }
 
     /// **Open.** What the reset page shows for the link's `token`. Opening
@@ -462,22 +563,21 @@ impl ResetService {
         })
     }
 
-    /// **Strength.** Rates `password` for the user of an opened request.
-    /// Pure CPU work: adapters run it off their async executor.
-    pub fn evaluate(&self, opened: &OpenedRequest, password: &str) -> StrengthReport {
-        self.policy.evaluate(password, &opened.strength_inputs())
+    /// **Strength.** Rates `password` for the user of an opened request,
+    /// on the policy's threads (it runs on every keystroke).
+    pub async fn rate(&self, opened: &OpenedRequest, password: &SecretString) -> StrengthReport {
+        self.policy_runner
+            .evaluate(Arc::clone(&self.policy), password.clone(), opened.strength_inputs.clone())
+            .await
     }
 
-    /// **Strength** for a link: [`ResetService::open`] then [`ResetService::evaluate`].
+    /// **Strength** for a link: [`ResetService::open`] then [`ResetService::rate`].
     ///
     /// # Errors
     /// As [`ResetService::open`].
     pub async fn strength(&self, token: &str, password: &SecretString) -> Result<StrengthReport> {
         let opened = self.open(token).await?;
-        Ok(self
-            .policy_runner
-            .evaluate(Arc::clone(&self.policy), password.clone(), opened.strength_inputs)
-            .await)
+        Ok(self.rate(&opened, password).await)
     }
 
     /// **Submit.** Checks, in this order: the form's shape and sizes, that the
@@ -545,10 +645,13 @@ impl ResetService {
             tracing::error!(user = %user.id, %error, "the host's password-changed hook failed");
             self.record(AuditKind::HookFailed, &request, None).await;
         }
-        let notice = password_changed_email(&self.email, &user, self.clock.now());
-        if let Err(error) = self.mailer.send(&notice).await {
-            tracing::warn!(user = %user.id, %error, "the password-changed notice could not be sent");
-            self.record(AuditKind::NoticeFailed, &request, None).await;
+        let notice = password_changed_email(&self.email, self.wording.as_ref(), &user, self.clock.now());
+        match self.mailer.send(&notice).await {
+            Ok(()) => self.record(AuditKind::NoticeSent, &request, None).await,
+            Err(error) => {
+                tracing::warn!(user = %user.id, %error, "the password-changed notice could not be sent");
+                self.record(AuditKind::NoticeFailed, &request, None).await;
+            }
         }
 
         let destination = if user.user_type.signs_in_on_website() {
@@ -557,6 +660,89 @@ impl ResetService {
             Destination::DeviceApps
         };
         Ok(ResetOutcome { user: user.id, destination })
+    }
+
+    /// **Status.** Where `user`'s latest reset stands and their last 10
+    /// password events, for `actor` (an admin, or whoever the
+    /// [`Authorization`] allows to see it). Never the code or the link.
+    ///
+    /// # Errors
+    /// [`ResetError::NotAllowed`], [`ResetError::UnknownUser`], service failures.
+    pub async fn status(&self, actor: &UserId, user: &UserId) -> Result<ResetStatus> {
+        let (_actor, user) = self.authorize(actor, user, AdminAction::ViewStatus).await?;
+        let now = self.clock.now();
+        let mut names = Names::default();
+        let latest = match self.store.recent_for_user(&user.id, 1).await?.into_iter().next() {
+            Some(request) => Some(self.request_status(&request, &user, now, &mut names).await?),
+            None => None,
+        };
+        let mut recent = Vec::new();
+        for event in self.audit.recent_for_user(&user.id, STATUS_EVENTS).await? {
+            let actor = match &event.actor {
+                Some(id) => Some(names.person(self, id).await?),
+                None => None,
+            };
+            recent.push(PasswordEvent { at: event.at, kind: event.kind, request: event.request, actor });
+        }
+        Ok(ResetStatus { user: user.id, latest, recent })
+    }
+
+    async fn request_status(
+        &self,
+        request: &ResetRequest,
+        user: &User,
+        now: OffsetDateTime,
+        names: &mut Names,
+    ) -> Result<RequestStatus> {
+        let max = self.config.max_attempts;
+        let state = request.state_at(now, max);
+        let ended_at = match state {
+            RequestState::Issued => None,
+            RequestState::Expired => Some(request.expires_at),
+            _ => request.finished_at,
+        };
+        Ok(RequestStatus {
+            request: request.id,
+            purpose: request.purpose,
+            state,
+            sent_at: request.created_at,
+            sent_by: names.person(self, &request.issued_by).await?,
+            sent_to: user.username.clone(),
+            expires_at: request.expires_at,
+            attempts_used: request.attempts,
+            attempts_left: if state == RequestState::Issued { request.attempts_left(max) } else { 0 },
+            ended_at,
+        })
+    }
+
+    /// **Cancel.** `actor` stops `user`'s live reset: its link shows that it
+    /// was cancelled and its code is no longer tried. Of a cancel and a
+    /// completion racing, exactly one wins.
+    ///
+    /// # Errors
+    /// [`ResetError::NotAllowed`], [`ResetError::UnknownUser`],
+    /// [`ResetError::NothingToCancel`] (no live request, or it was used or
+    /// ended a moment ago), service failures.
+    pub async fn cancel(&self, actor: &UserId, user: &UserId) -> Result<CancelReceipt> {
+        let (actor, user) = self.authorize(actor, user, AdminAction::Cancel).await?;
+        let now = self.clock.now();
+        let max = self.config.max_attempts;
+        let mut cancelled = None;
+        // Normally one is live; a newer request whose email failed leaves an older one live.
+        for request in self.store.recent_for_user(&user.id, CANCEL_SCAN).await? {
+            if request.state_at(now, max) != RequestState::Issued {
+                continue;
+            }
+            if self.store.finish(request.id, Finish::Cancel, now).await? {
+                self.record(AuditKind::Cancelled, &request, Some(&actor.id)).await;
+                tracing::info!(request = %request.id, user = %user.id, actor = %actor.id, "reset cancelled");
+                cancelled.get_or_insert(request.id);
+            }
+        }
+        match cancelled {
+            Some(request) => Ok(CancelReceipt { request, user: user.id, sent_to: user.username }),
+            None => Err(ResetError::NothingToCancel),
+        }
     }
 
     /// **Expiry.** Deletes requests that ended, or expired, more than
@@ -622,6 +808,21 @@ impl ResetService {
         }
     }
 
+    /// The actor and the target of an admin action, if the actor may do it.
+    /// Others learn nothing about users: they are refused before the
+    /// target is looked up.
+    async fn authorize(&self, actor: &UserId, target: &UserId, action: AdminAction) -> Result<(User, User)> {
+        let actor = self.find_user(actor).await?.ok_or(ResetError::NotAllowed)?;
+        if !self.authorization.may_manage_resets(&actor).await.map_err(ResetError::Directory)? {
+            return Err(ResetError::NotAllowed);
+        }
+        let target = self.find_user(target).await?.ok_or(ResetError::UnknownUser)?;
+        if !self.authorization.allows(&actor, &target, action).await.map_err(ResetError::Directory)? {
+            return Err(ResetError::NotAllowed);
+        }
+        Ok((actor, target))
+    }
+
     async fn find_user(&self, id: &UserId) -> Result<Option<User>> {
         self.directory.find(id).await.map_err(ResetError::Directory)
     }
@@ -647,6 +848,31 @@ fn refusal(state: RequestState) -> ResetError {
         RequestState::Expired => ResetError::Expired,
         RequestState::Locked => ResetError::Locked,
         RequestState::Superseded => ResetError::Superseded,
+        RequestState::Cancelled => ResetError::Cancelled,
         RequestState::Revoked | RequestState::Issued => ResetError::Revoked,
+    }
+}
+
+/// How many recent password events a status shows.
+const STATUS_EVENTS: usize = 10;
+
+/// How many of a user's latest requests a cancel looks through for live ones.
+const CANCEL_SCAN: usize = 10;
+
+/// Display names looked up once per status.
+#[derive(Default)]
+struct Names(HashMap<UserId, Option<String>>);
+
+impl Names {
+    async fn person(&mut self, service: &ResetService, id: &UserId) -> Result<Person> {
+        let display_name = match self.0.get(id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = service.find_user(id).await?.map(|user| user.display_name);
+                self.0.insert(id.clone(), name.clone());
+                name
+            }
+        };
+        Ok(Person { id: id.clone(), display_name })
     }
 }

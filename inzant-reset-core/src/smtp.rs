@@ -271,7 +271,7 @@ impl Mailer for SmtpMailer {
         let transport = self.transport()?;
         match tokio::time::timeout(self.send_timeout, transport.send(message)).await {
             Ok(Ok(_)) => {
-                tracing::debug!(server = %self.server, kind = ?email.kind, "email accepted by the SMTP server");
+                tracing::debug!(server = %self.server, kind = ?email.kind(), "email accepted by the SMTP server");
                 Ok(())
             }
             Ok(Err(error)) => Err(smtp_failure(&self.server, error)),
@@ -378,7 +378,7 @@ impl Mailer for FileMailer {
             MailError::with_source(format!("could not write the email into {shown}"), error)
         })?;
         let path = self.dir.join(format!("{id}.eml"));
-        tracing::info!(path = %path.display(), kind = ?email.kind, "email written");
+        tracing::info!(path = %path.display(), kind = ?email.kind(), "email written");
         Ok(())
     }
 }

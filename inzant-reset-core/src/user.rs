@@ -16,6 +16,20 @@ impl UserId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The identifier read as the host's own type (`i64`, a UUID, …).
+    ///
+    /// # Errors
+    /// The text is not a `T`.
+    pub fn parse<T: std::str::FromStr>(&self) -> Result<T, T::Err> {
+        self.0.parse()
+    }
+}
+
+impl From<i64> for UserId {
+    fn from(id: i64) -> Self {
+        Self(id.to_string())
+    }
 }
 
 impl fmt::Debug for UserId {

@@ -64,7 +64,7 @@ async fn trace_logs_of_a_whole_flow_contain_no_secret() {
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());
-    let mut config = ResetConfig::new("https://sales.inzant.example/password-reset/");
+    let mut config = ResetConfig::new("https://sales.inzant.example");
     config.resend_cooldown = Duration::ZERO;
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),

@@ -119,7 +119,7 @@ fn harness_with(edit: impl FnOnce(&mut ResetConfig)) -> Harness {
         }
     }
 
-    let mut config = ResetConfig::new("https://sales.inzant.example/password-reset");
+    let mut config = ResetConfig::new("https://sales.inzant.example");
     edit(&mut config);
     let store = Arc::new(MemoryStore::new());
     let outbox = Arc::new(MemoryOutbox::new());
@@ -165,6 +165,11 @@ fn form(code: &str, new: &str, confirm: &str) -> SubmitForm {
     }
 }
 
+/// The sentence a person reads for `error`.
+fn said(error: &ResetError) -> String {
+    English.refusal(error).into_owned()
+}
+
 fn wrong(code: &str) -> String {
     let last = (code.as_bytes()[5] - b'0' + 1) % 10;
     format!("{}{last}", &code[..5])
@@ -179,7 +184,7 @@ async fn admin_trigger_emails_the_username_not_the_email_to_address() {
     let emails = h.outbox.emails();
     assert_eq!(emails.len(), 1);
     assert_eq!(emails[0].to.address, "sam.web@inzant.example");
-    assert_eq!(emails[0].kind, EmailKind::Reset);
+    assert_eq!(emails[0].kind(), EmailKind::Reset);
     assert!(!emails[0].text.expose_secret().contains("elsewhere"));
 }
 
@@ -208,7 +213,7 @@ async fn only_admins_can_trigger() {
     let h = harness();
     for actor in [sam(), dana(), UserId::new("nobody")] {
         let refused = h.service.trigger(&actor, &nell(), Purpose::Create).await.unwrap_err();
-        assert!(matches!(refused, ResetError::NotAnAdmin), "{actor:?}: {refused:?}");
+        assert!(matches!(refused, ResetError::NotAllowed), "{actor:?}: {refused:?}");
     }
     assert!(h.outbox.emails().is_empty());
     assert!(h.store.snapshot().is_empty());
@@ -219,7 +224,7 @@ async fn an_unknown_user_is_refused() {
     let h = harness();
     let refused = h.service.trigger(&admin(), &UserId::new("99"), Purpose::Reset).await.unwrap_err();
     assert!(matches!(refused, ResetError::UnknownUser));
-    assert_eq!(refused.to_string(), "That user does not exist.");
+    assert_eq!(said(&refused), "That user does not exist.");
 }
 
 #[tokio::test]
@@ -266,7 +271,7 @@ async fn a_newer_email_supersedes_the_earlier_link() {
     let (new_token, _) = h.send(&sam()).await;
     assert!(matches!(h.service.open(&old_token).await, Err(ResetError::Superseded)));
     let refused = h.service.submit(&old_token, &form(&old_code, STRONG, STRONG)).await.unwrap_err();
-    assert_eq!(refused.to_string(), "A newer reset email has been sent; use the link in that one.");
+    assert_eq!(said(&refused), "A newer reset email has been sent; use the link in that one.");
     h.service.open(&new_token).await.unwrap();
     assert!(h.kinds().contains(&AuditKind::Superseded { count: 1 }));
 }
@@ -277,10 +282,7 @@ async fn failed_mail_revokes_the_new_request_and_keeps_the_older_link() {
     let (old_token, old_code) = h.send(&sam()).await;
     h.outbox.set_refusing(true);
     let refused = h.service.trigger(&admin(), &sam(), Purpose::Reset).await.unwrap_err();
-    assert_eq!(
-        refused.to_string(),
-        "The email could not be sent to sam.web@inzant.example; no reset is pending."
-    );
+    assert_eq!(said(&refused), "The email could not be sent to sam.web@inzant.example; no reset is pending.");
     let states: Vec<_> = h.store.snapshot().iter().map(|r| r.state).collect();
     assert_eq!(states, [RequestState::Issued, RequestState::Revoked]);
     assert!(h.kinds().contains(&AuditKind::MailFailed));
@@ -321,8 +323,8 @@ async fn an_expired_link_says_so_at_open_and_submit() {
     h.service.open(&token).await.unwrap();
     h.clock.advance(Duration::from_secs(1));
     let refused = h.service.open(&token).await.unwrap_err();
-    assert_eq!(refused.to_string(), "This reset link has expired.");
-    assert!(refused.next_step().is_some());
+    assert_eq!(said(&refused), "This reset link has expired.");
+    assert!(English.next_step(&refused).is_some());
     assert!(matches!(h.service.submit(&token, &form(&code, STRONG, STRONG)).await, Err(ResetError::Expired)));
 }
 
@@ -349,7 +351,7 @@ async fn mismatched_passwords_use_no_attempt() {
     for _ in 0..10 {
         let refused =
             h.service.submit(&token, &form(&wrong(&code), STRONG, "Velvet-Harbour-Lantern-43")).await;
-        assert_eq!(refused.unwrap_err().to_string(), "The passwords do not match.");
+        assert_eq!(said(&refused.unwrap_err()), "The passwords do not match.");
     }
     assert_eq!(h.store.snapshot()[0].attempts, 0);
 }
@@ -377,7 +379,7 @@ async fn an_overlong_password_is_refused_with_the_maximum_and_uses_no_attempt() 
     let (token, code) = h.send(&sam()).await;
     let long = format!("{STRONG}{}", "x".repeat(120));
     let refused = h.service.submit(&token, &form(&code, &long, &long)).await.unwrap_err();
-    assert_eq!(refused.to_string(), "Passwords can be at most 128 characters.");
+    assert_eq!(said(&refused), "Passwords can be at most 128 characters.");
     let huge = "Aa1!".repeat(250_000);
     assert!(matches!(
         h.service.submit(&token, &form(&code, &huge, &huge)).await,
@@ -392,7 +394,7 @@ async fn malformed_codes_and_control_characters_are_refused_without_an_attempt()
     let (token, _) = h.send(&sam()).await;
     for code in ["", "12345", "1234567", "12a456", "１２３４５６", "١٢٣٤٥٦"] {
         let refused = h.service.submit(&token, &form(code, STRONG, STRONG)).await.unwrap_err();
-        assert_eq!(refused.to_string(), "Enter the 6-digit code from the email.", "{code:?}");
+        assert_eq!(said(&refused), "Enter the 6-digit code from the email.", "{code:?}");
     }
     let nul = format!("{STRONG}\0");
     let refused = h.service.submit(&token, &form("123456", &nul, &nul)).await.unwrap_err();
@@ -407,10 +409,11 @@ async fn wrong_codes_count_down_and_the_fifth_locks_the_request() {
     let h = harness();
     let (token, code) = h.send(&sam()).await;
     let bad = wrong(&code);
-    let messages: Vec<String> = futures::future::join_all((0..4).map(|_| async {
-        h.service.submit(&token, &form(&bad, STRONG, STRONG)).await.unwrap_err().to_string()
-    }))
-    .await;
+    let messages: Vec<String> =
+        futures::future::join_all((0..4).map(|_| async {
+            said(&h.service.submit(&token, &form(&bad, STRONG, STRONG)).await.unwrap_err())
+        }))
+        .await;
     let mut sorted = messages.clone();
     sorted.sort();
     assert_eq!(
@@ -423,10 +426,7 @@ async fn wrong_codes_count_down_and_the_fifth_locks_the_request() {
         ]
     );
     let locked = h.service.submit(&token, &form(&bad, STRONG, STRONG)).await.unwrap_err();
-    assert_eq!(
-        locked.to_string(),
-        "Too many incorrect codes. Ask your administrator to send a new reset email."
-    );
+    assert_eq!(said(&locked), "Too many incorrect codes. Ask your administrator to send a new reset email.");
     assert_eq!(h.store.snapshot()[0].state, RequestState::Locked);
     assert!(matches!(h.service.open(&token).await, Err(ResetError::Locked)));
 }
@@ -493,7 +493,7 @@ async fn a_link_works_only_once() {
     let (token, code) = h.send(&sam()).await;
     h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
     let again = h.service.submit(&token, &form(&code, "Another-Harbour-77", "Another-Harbour-77")).await;
-    assert_eq!(again.unwrap_err().to_string(), "This reset link has already been used.");
+    assert_eq!(said(&again.unwrap_err()), "This reset link has already been used.");
     assert!(matches!(h.service.open(&token).await, Err(ResetError::AlreadyUsed)));
     assert!(verify(&SecretString::from(STRONG), h.password(&sam()).as_str()).unwrap());
 }
@@ -542,7 +542,7 @@ async fn a_changed_notice_is_sent_and_its_failure_does_not_undo_the_change() {
     let (token, code) = h.send(&sam()).await;
     h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
     let notice = h.outbox.emails().pop().unwrap();
-    assert_eq!(notice.kind, EmailKind::PasswordChanged);
+    assert_eq!(notice.kind(), EmailKind::PasswordChanged);
     assert_eq!(notice.to.address, "sam.web@inzant.example");
 
     let h = harness();
@@ -578,6 +578,7 @@ async fn the_audit_log_follows_the_flow() {
             AuditKind::Issued { purpose: Purpose::Reset },
             AuditKind::WrongCode { attempts_left: 4 },
             AuditKind::Completed,
+            AuditKind::NoticeSent,
         ]
     );
     let issued = &h.audit.events()[0];
@@ -594,7 +595,7 @@ async fn create_password_emails_use_their_own_wording_and_time_to_live() {
     assert_eq!(receipt.purpose, Purpose::Create);
     assert_eq!(receipt.expires_at, datetime!(2026-11-29 09:00 UTC));
     let email = h.outbox.emails().pop().unwrap();
-    assert_eq!(email.kind, EmailKind::Create);
+    assert_eq!(email.kind(), EmailKind::Create);
     assert!(email.subject.starts_with("Create your Inzant Sales password"));
     let (token, code) = h.outbox.last_link_and_code().unwrap();
     assert_eq!(h.service.open(&token).await.unwrap().purpose, Purpose::Create);
@@ -627,9 +628,17 @@ fn unusable_configurations_are_refused() {
         )
         .build()
     };
-    let ok = ResetConfig::new("https://sales.inzant.example/password-reset/");
+    let ok = ResetConfig::new("https://sales.inzant.example");
     assert!(build(ok.clone()).is_ok());
-    assert!(build(ResetConfig { link_base: "javascript:alert(1)".into(), ..ok.clone() }).is_err());
+    assert!(build(ResetConfig { public_url: "javascript:alert(1)".into(), ..ok.clone() }).is_err());
+    assert!(
+        build(ResetConfig {
+            public_url: "https://sales.inzant.example/password-reset/".into(),
+            ..ok.clone()
+        })
+        .is_err()
+    );
+    assert!(build(ResetConfig { workers: 0, ..ok.clone() }).is_err());
     assert!(build(ResetConfig { max_attempts: 0, ..ok.clone() }).is_err());
     assert!(build(ResetConfig { reset_ttl: Duration::ZERO, ..ok.clone() }).is_err());
     assert!(build(ResetConfig { max_per_user_per_day: 0, ..ok }).is_err());
@@ -657,4 +666,162 @@ async fn no_debug_or_display_output_shows_a_secret() {
     for secret in [token.as_str(), code.as_str(), STRONG, "weakling", "Velvet-Harbour-Lantern-43"] {
         assert!(!shown.contains(secret), "{secret} leaked");
     }
+}
+
+// ---- Status and cancel (what the admin sees after clicking) ----
+
+#[tokio::test]
+async fn the_status_follows_a_request_from_waiting_to_completed() {
+    let h = harness();
+    let status = h.service.status(&admin(), &sam()).await.unwrap();
+    assert_eq!((status.latest, status.recent.len()), (None, 0), "nothing sent yet");
+
+    let (token, code) = h.send(&sam()).await;
+    let waiting = h.service.status(&admin(), &sam()).await.unwrap().latest.unwrap();
+    assert_eq!(waiting.state, RequestState::Issued);
+    assert!(waiting.is_live());
+    assert_eq!(waiting.purpose, Purpose::Reset);
+    assert_eq!(waiting.sent_at, datetime!(2026-11-26 09:00 UTC));
+    assert_eq!(waiting.sent_by.name(), "Ada Admin");
+    assert_eq!(waiting.sent_to, "sam.web@inzant.example");
+    assert_eq!(waiting.expires_at, datetime!(2026-11-27 09:00 UTC));
+    assert_eq!((waiting.attempts_used, waiting.attempts_left, waiting.ended_at), (0, 5, None));
+
+    let _ = h.service.submit(&token, &form(&wrong(&code), STRONG, STRONG)).await;
+    let after_a_wrong_code = h.service.status(&admin(), &sam()).await.unwrap().latest.unwrap();
+    assert_eq!((after_a_wrong_code.attempts_used, after_a_wrong_code.attempts_left), (1, 4));
+
+    h.clock.advance(Duration::from_secs(9 * 60));
+    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
+    let status = h.service.status(&admin(), &sam()).await.unwrap();
+    let done = status.latest.unwrap();
+    assert_eq!(done.state, RequestState::Completed);
+    assert_eq!(done.completed_at(), Some(datetime!(2026-11-26 09:09 UTC)));
+    assert_eq!(done.attempts_left, 0);
+    let kinds: Vec<AuditKind> = status.recent.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [AuditKind::NoticeSent, AuditKind::Completed, AuditKind::Issued { purpose: Purpose::Reset }]
+    );
+    let sent = status.recent.last().unwrap();
+    assert_eq!(sent.actor.as_ref().map(|p| p.name()), Some("Ada Admin"));
+}
+
+#[tokio::test]
+async fn the_status_says_expired_locked_and_withdrawn() {
+    let h = harness();
+    let (token, code) = h.send(&sam()).await;
+    for _ in 0..5 {
+        let _ = h.service.submit(&token, &form(&wrong(&code), STRONG, STRONG)).await;
+    }
+    let locked = h.service.status(&admin(), &sam()).await.unwrap().latest.unwrap();
+    assert_eq!((locked.state, locked.attempts_used, locked.attempts_left), (RequestState::Locked, 5, 0));
+    assert_eq!(locked.ended_at, Some(datetime!(2026-11-26 09:00 UTC)));
+
+    h.send(&dana()).await;
+    h.clock.advance(Duration::from_secs(25 * 3600));
+    let expired = h.service.status(&admin(), &dana()).await.unwrap().latest.unwrap();
+    assert_eq!(expired.state, RequestState::Expired);
+    assert_eq!(expired.ended_at, Some(expired.expires_at));
+
+    h.outbox.set_refusing(true);
+    let _ = h.service.trigger(&admin(), &nell(), Purpose::Create).await;
+    let status = h.service.status(&admin(), &nell()).await.unwrap();
+    assert_eq!(status.latest.unwrap().state, RequestState::Revoked);
+    assert_eq!(status.recent[0].kind, AuditKind::MailFailed);
+}
+
+#[tokio::test]
+async fn the_status_never_shows_the_code_or_the_link() {
+    let h = harness();
+    let (token, code) = h.send(&sam()).await;
+    let shown = format!("{:?}", h.service.status(&admin(), &sam()).await.unwrap());
+    assert!(!shown.contains(&token) && !shown.contains(&code), "{shown}");
+}
+
+#[tokio::test]
+async fn a_cancelled_link_says_so_and_counts_no_attempt() {
+    let h = harness();
+    let (token, code) = h.send(&sam()).await;
+    let receipt = h.service.cancel(&admin(), &sam()).await.unwrap();
+    assert_eq!(receipt.user, sam());
+
+    let refused = h.service.open(&token).await.unwrap_err();
+    assert!(matches!(refused, ResetError::Cancelled));
+    assert_eq!(
+        said(&refused),
+        "This link was cancelled by your administrator. Ask them for a new email if you still need to set your password."
+    );
+    assert!(refused.is_dead_link());
+    let refused = h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap_err();
+    assert!(matches!(refused, ResetError::Cancelled));
+    assert_eq!(h.store.snapshot()[0].attempts, 0);
+    assert!(verify(&SecretString::from(OLD), h.password(&sam()).as_str()).unwrap(), "the password stands");
+
+    let status = h.service.status(&admin(), &sam()).await.unwrap();
+    assert_eq!(status.latest.unwrap().state, RequestState::Cancelled);
+    assert_eq!(status.recent[0].kind, AuditKind::Cancelled);
+    assert_eq!(status.recent[0].actor.as_ref().map(|p| p.name()), Some("Ada Admin"));
+}
+
+#[tokio::test]
+async fn there_is_nothing_to_cancel_before_a_reset_or_after_it_is_used() {
+    let h = harness();
+    assert!(matches!(h.service.cancel(&admin(), &sam()).await, Err(ResetError::NothingToCancel)));
+    let (token, code) = h.send(&sam()).await;
+    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
+    let refused = h.service.cancel(&admin(), &sam()).await.unwrap_err();
+    assert!(matches!(refused, ResetError::NothingToCancel));
+    assert_eq!(said(&refused), "There is no reset waiting for this user to cancel.");
+}
+
+#[tokio::test]
+async fn only_admins_see_the_status_or_cancel() {
+    let h = harness();
+    h.send(&nell()).await;
+    for actor in [sam(), dana(), UserId::new("nobody")] {
+        assert!(matches!(h.service.status(&actor, &nell()).await, Err(ResetError::NotAllowed)));
+        assert!(matches!(h.service.cancel(&actor, &nell()).await, Err(ResetError::NotAllowed)));
+    }
+    assert!(h.service.open(&h.outbox.last_link_and_code().unwrap().0).await.is_ok(), "still live");
+    assert!(matches!(h.service.status(&admin(), &UserId::new("nobody")).await, Err(ResetError::UnknownUser)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_cancels_and_completions_let_exactly_one_win() {
+    let h = Arc::new(harness());
+    let (token, code) = h.send(&sam()).await;
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let (h, token, code) = (Arc::clone(&h), token.clone(), code.clone());
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    h.service.cancel(&admin(), &sam()).await.is_ok()
+                } else {
+                    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.is_ok()
+                }
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        wins += usize::from(task.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+    let state = h.store.snapshot()[0].state;
+    let changed = verify(&SecretString::from(STRONG), h.password(&sam()).as_str()).unwrap();
+    assert!(
+        (state == RequestState::Completed && changed) || (state == RequestState::Cancelled && !changed),
+        "{state:?}, password changed: {changed}"
+    );
+}
+
+#[tokio::test]
+async fn create_password_for_a_user_who_has_one_is_refused_truthfully() {
+    let h = harness();
+    let refused = h.service.trigger(&admin(), &sam(), Purpose::Create).await.unwrap_err();
+    assert_eq!(said(&refused), "Sam Web already has a password; use Reset Password.");
+    assert!(h.outbox.emails().is_empty());
+    assert!(h.store.snapshot().is_empty());
+    h.service.trigger(&admin(), &nell(), Purpose::Create).await.unwrap();
 }

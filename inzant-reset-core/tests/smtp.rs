@@ -17,6 +17,7 @@ use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
 use inzant_reset_core::state::RequestState;
 use inzant_reset_core::verify;
+use inzant_reset_core::words::{English, Wording};
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use secrecy::SecretString;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -101,7 +102,7 @@ fn world(mailer: Arc<dyn Mailer>, username: &str, email: EmailSettings) -> World
         directory.clone(),
         mailer,
         CodeKeys::new(vec![7; 32], vec![]).unwrap(),
-        ResetConfig::new(LINK_BASE),
+        ResetConfig::new("https://sales.inzant.example"),
     )
     .hasher(Arc::new(hasher))
     .email(email)
@@ -316,10 +317,11 @@ async fn one_mailer_sends_one_email_after_another() {
     let second = world(mailer, &unique_username("pool-b"), settings(false));
 
     first.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap();
-    second.service.trigger(&admin(), &zoe(), Purpose::Create).await.unwrap();
+    second.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap();
 
+    // Each world's Zoë has her own username: each message went to its own recipient.
     the_message(&maildir, &first.username, "Reset your Inzant Sales password");
-    the_message(&maildir, &second.username, "Create your Inzant Sales password");
+    the_message(&maildir, &second.username, "Reset your Inzant Sales password");
 }
 
 // ---- Delivery failures: each leaves no live request ----
@@ -431,7 +433,7 @@ async fn trigger_fails(mailer: Arc<SmtpMailer>, test: &str) -> String {
     let error = world.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap_err();
 
     assert_eq!(
-        error.to_string(),
+        English.refusal(&error),
         format!("The email could not be sent to {}; no reset is pending.", world.username)
     );
     let ResetError::MailFailed { recipient, source } = &error else {

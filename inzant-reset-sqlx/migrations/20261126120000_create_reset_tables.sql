@@ -1,4 +1,5 @@
--- inzant-reset: reset requests, the default users table and audit events.
+-- inzant-reset: reset requests and audit events. The host's users stay in
+-- the host's own table; this library never creates or changes it.
 --
 -- Table names are unqualified on purpose: `inzant_reset_sqlx::migrate` runs
 -- this file with `search_path` set to the configured schema (default
@@ -31,23 +32,6 @@ CREATE INDEX reset_requests_user_created_idx ON reset_requests (user_id, created
 -- Purge: expired requests, and finished ones by age.
 CREATE INDEX reset_requests_expires_idx ON reset_requests (expires_at);
 CREATE INDEX reset_requests_finished_created_idx ON reset_requests (created_at) WHERE state <> 'issued';
-
--- The default user directory (`PgUserDirectory`). Hosts with their own
--- users table implement `UserDirectory` themselves and may ignore this one.
-CREATE TABLE users (
-    id            text PRIMARY KEY,
-    -- The sign-in name, an email address; reset emails go here.
-    username      text NOT NULL CHECK (username <> ''),
-    display_name  text NOT NULL,
-    -- The "email to" address for other mail; never used for resets.
-    email_to      text,
-    user_type     text NOT NULL CHECK (user_type IN ('admin', 'web', 'device')),
-    -- Argon2id PHC string; NULL until the user has created a password.
-    password_hash text
-);
-
--- Usernames are unique regardless of case, and looked up that way at sign-in.
-CREATE UNIQUE INDEX users_username_key ON users (lower(username));
 
 -- Who did what to which reset request. Not tied to reset_requests by a
 -- foreign key: audit rows outlive purged requests.

@@ -24,6 +24,7 @@ pub struct PgAudit {
     schema: Schema,
     insert: Arc<str>,
     for_request: Arc<str>,
+    for_user: Arc<str>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -59,7 +60,17 @@ impl PgAudit {
             "SELECT at, kind, request_id, user_id, actor, purpose, count, attempts_left FROM {t} \
              WHERE request_id = $1 ORDER BY id"
         );
-        Self { pool, schema, insert: insert.into(), for_request: for_request.into() }
+        let for_user = format!(
+            "SELECT at, kind, request_id, user_id, actor, purpose, count, attempts_left FROM {t} \
+             WHERE user_id = $1 AND kind <> 'wrong_code' ORDER BY id DESC LIMIT $2"
+        );
+        Self {
+            pool,
+            schema,
+            insert: insert.into(),
+            for_request: for_request.into(),
+            for_user: for_user.into(),
+        }
     }
 
     /// The schema holding the table.
@@ -99,6 +110,8 @@ fn event_from_row(row: EventRow) -> Result<AuditEvent, StoreError> {
         "password_not_saved" => AuditKind::PasswordNotSaved,
         "hook_failed" => AuditKind::HookFailed,
         "notice_failed" => AuditKind::NoticeFailed,
+        "notice_sent" => AuditKind::NoticeSent,
+        "cancelled" => AuditKind::Cancelled,
         other => return Err(corrupt(format!("unknown audit event kind {other:?}"))),
     };
     Ok(AuditEvent {
@@ -132,5 +145,15 @@ impl AuditSink for PgAudit {
             .await
             .map_err(db_error("record an audit event"))?;
         Ok(())
+    }
+
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.for_user)))
+            .bind(user.as_str())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("read the user's recent password events"))?;
+        rows.into_iter().map(event_from_row).collect()
     }
 }

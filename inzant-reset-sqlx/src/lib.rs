@@ -1,30 +1,33 @@
 //! # inzant-reset-sqlx
 //!
 //! PostgreSQL storage for the Inzant password reset
-//! ([`inzant_reset_core`]), on sqlx:
+//! ([`inzant_reset_core`]), on **sqlx 0.9** (re-exported as
+//! [`inzant_reset_sqlx::sqlx`](crate::sqlx): build your pool with it, or
+//! depend on the same sqlx minor version, or the compiler will speak of
+//! "a different `Pool<Postgres>`").
 //!
+//! - [`PgReset`] — the library's tables in one schema of the host's
+//!   database: [`PgReset::migrate`] creates them, and it hands out the
+//!   store and the audit sink.
 //! - [`PgStore`] — the [`ResetStore`](inzant_reset_core::ports::ResetStore):
 //!   reset requests in `reset_requests`, every step atomic in the database,
 //!   so several app instances behind a load balancer can share one database.
-//! - [`PgUserDirectory`] — a [`UserDirectory`](inzant_reset_core::ports::UserDirectory)
-//!   on a documented default `users` table (hosts with their own users table
-//!   implement the trait themselves).
+//! - [`UsersTable`] — a description of the **host's own users table** (its
+//!   name, its id column and type, its column names). With it
+//!   [`PgStore::with_users`] saves a new password hash in the same
+//!   transaction that completes the request, and [`PgUserDirectory`] reads
+//!   users from it. The host's table is never created or altered here.
 //! - [`PgAudit`] — an [`AuditSink`](inzant_reset_core::ports::AuditSink)
 //!   writing to `audit_events`.
-//! - [`migrate`] and [`MIGRATOR`] — the embedded migrations creating those
-//!   three tables.
 //!
 //! ## Schemas and migrations
 //!
-//! All tables live in one schema, [`Schema::DEFAULT_NAME`] (`inzant_reset`)
-//! unless configured otherwise, so they never collide with the host's own
-//! tables (its `users`, say). [`migrate`] creates the schema, applies the
-//! migrations inside it (it sets `search_path` on a private connection while
-//! migrating) and records them in `<schema>._inzant_reset_migrations`, apart
-//! from the host's own sqlx migrations. It is safe to call from every app
-//! instance at start-up. The store, directory and audit sink then use
-//! schema-qualified table names, so the pool's `search_path` does not
-//! matter. Give the same [`Schema`] to `migrate` and to each `with_schema`.
+//! The library's tables (`reset_requests`, `audit_events`) live in one
+//! schema, [`Schema::DEFAULT_NAME`] (`inzant_reset`) unless configured
+//! otherwise, so they never collide with the host's tables. [`migrate`]
+//! creates the schema, applies the migrations inside it and records them in
+//! `<schema>._inzant_reset_migrations`, apart from the host's own sqlx
+//! migrations. It is safe to call from every app instance at start-up.
 //!
 //! ## Wiring it up
 //!
@@ -33,31 +36,37 @@
 //!
 //! use inzant_reset_core::memory::MemoryOutbox;
 //! use inzant_reset_core::prelude::*;
-//! use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
-//! use sqlx::postgres::PgPoolOptions;
+//! use inzant_reset_sqlx::sqlx::postgres::PgPoolOptions;
+//! use inzant_reset_sqlx::{IdType, PgReset, UsersTable};
 //!
 //! # async fn wire() -> Result<(), Box<dyn std::error::Error>> {
-//! let pool = PgPoolOptions::new().max_connections(20).connect("postgres://localhost/inzant").await?;
-//! let schema = Schema::new("inzant_reset")?;
-//! inzant_reset_sqlx::migrate(&pool, &schema).await?;
+//! let pool = PgPoolOptions::new()
+//!     .max_connections(20)
+//!     .acquire_timeout(std::time::Duration::from_secs(2)) // an outage answers fast
+//!     .connect("postgres://localhost/inzant")
+//!     .await?;
+//! let pg = PgReset::new(pool); // schema inzant_reset
+//! pg.migrate().await?;
 //!
-//! let users = PgUserDirectory::new(pool.clone()).with_schema(schema.clone());
-//! // The store completes a request and saves the new hash in one transaction.
-//! let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&users);
-//! let audit = PgAudit::new(pool.clone()).with_schema(schema);
+//! // The host's own table, as it is.
+//! let accounts = UsersTable::new("accounts")?
+//!     .id("account_id", IdType::BigInt)?
+//!     .username("login_email")?
+//!     .password_hash("pwd_hash")?
+//!     .user_type("kind", ["admin", "web", "device"])?;
 //!
-//! let service = ResetService::builder(
-//!     Arc::new(store.clone()),
-//!     Arc::new(users),
-//!     Arc::new(MemoryOutbox::new()), // a real mailer in production
-//!     CodeKeys::generate(&OsRandom)?,
-//!     ResetConfig::new("https://sales.inzant.example/password-reset/"),
-//! )
-//! .audit(Arc::new(audit))
-//! .build()?;
+//! // Store (completion + new hash in one transaction), directory and audit, wired:
+//! let service = pg
+//!     .service(
+//!         accounts,
+//!         Arc::new(MemoryOutbox::new()), // a real mailer in production
+//!         CodeKeys::generate(&OsRandom)?,
+//!         ResetConfig::new("https://sales.inzant.example"),
+//!     )
+//!     .build()?;
 //!
 //! // Now and then (say hourly): drop requests finished or expired over 30 days ago.
-//! store.purge_older_than(std::time::Duration::from_secs(30 * 24 * 3600)).await?;
+//! pg.store().purge_older_than(std::time::Duration::from_secs(30 * 24 * 3600)).await?;
 //! # let _ = service;
 //! # Ok(())
 //! # }
@@ -82,14 +91,99 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod audit;
-mod directory;
 mod error;
 mod schema;
 mod store;
+mod users;
 
 pub use audit::PgAudit;
-pub use directory::PgUserDirectory;
 pub use schema::{InvalidSchemaName, MIGRATIONS_TABLE, MIGRATOR, Schema, migrate};
 pub use store::{ISSUE_LOCK_CLASS, PgStore};
+pub use users::{IdType, InvalidUsersTable, PgUserDirectory, UsersTable};
+
+/// The sqlx this crate is built on (0.9), for building the pool it takes.
+pub use sqlx;
+
+use std::sync::Arc;
+
+use inzant_reset_core::error::StoreError;
+use inzant_reset_core::ports::Mailer;
+use inzant_reset_core::secret::CodeKeys;
+use inzant_reset_core::service::{ResetConfig, ResetService, ResetServiceBuilder};
+use sqlx::PgPool;
+
+/// The library's tables in one schema of the host's database: say the
+/// pool and the schema once, then take the store, the audit sink and a
+/// directory from here. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct PgReset {
+    pool: PgPool,
+    schema: Schema,
+}
+
+impl PgReset {
+    /// The library's tables in schema `inzant_reset` of `pool`'s database.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool, schema: Schema::default() }
+    }
+
+    /// In `schema` instead.
+    pub fn with_schema(mut self, schema: Schema) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// Creates or updates the library's tables ([`migrate`]): only the
+    /// library's own, in its own schema.
+    ///
+    /// # Errors
+    /// The database could not be reached or a migration failed.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migrate(&self.pool, &self.schema).await
+    }
+
+    /// The reset store. Add [`PgStore::with_users`] so completions write
+    /// the new hash in the same transaction.
+    pub fn store(&self) -> PgStore {
+        PgStore::new(self.pool.clone()).with_schema(self.schema.clone())
+    }
+
+    /// The audit sink.
+    pub fn audit(&self) -> PgAudit {
+        PgAudit::new(self.pool.clone()).with_schema(self.schema.clone())
+    }
+
+    /// A user directory reading the host's `users` table.
+    pub fn directory(&self, users: UsersTable) -> PgUserDirectory {
+        PgUserDirectory::new(self.pool.clone(), users)
+    }
+
+    /// A service builder wired to PostgreSQL: the store writing new hashes
+    /// into `users` in the completion's transaction, a directory reading
+    /// `users`, and the audit table. Add hooks, words and the rest, then
+    /// `build()`.
+    pub fn service(
+        &self,
+        users: UsersTable,
+        mailer: Arc<dyn Mailer>,
+        keys: CodeKeys,
+        config: ResetConfig,
+    ) -> ResetServiceBuilder {
+        let store = Arc::new(self.store().with_users(&users));
+        ResetService::builder(store, Arc::new(self.directory(users)), mailer, keys, config)
+            .audit(Arc::new(self.audit()))
+    }
+
+    /// The schema of the library's tables.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}

@@ -15,15 +15,19 @@ use sqlx::{AssertSqlSafe, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::directory::PgUserDirectory;
 use crate::error::{corrupt, db_error};
 use crate::schema::Schema;
+use crate::users::UsersTable;
 
 /// The first key of the two-key advisory lock taken per user while issuing
 /// (`pg_advisory_xact_lock(ISSUE_LOCK_CLASS, hashtext(user_id))`). The
 /// two-key lock space does not overlap the one-key space sqlx's migrator
 /// uses; hosts using two-key advisory locks themselves should avoid this value.
 pub const ISSUE_LOCK_CLASS: i32 = 0x1A2E_5E70;
+
+/// The columns a request is read from.
+const COLUMNS: &str = "id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, \
+                       expires_at, finished_at";
 
 /// The SQL of every statement, with schema-qualified table names, built once
 /// per schema.
@@ -33,6 +37,7 @@ struct Statements {
     issue_counts: Arc<str>,
     insert: Arc<str>,
     supersede: Arc<str>,
+    recent_for_user: Arc<str>,
     find_by_token: Arc<str>,
     count_attempt: Arc<str>,
     finish_complete: Arc<str>,
@@ -56,24 +61,27 @@ impl Statements {
                  created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             )),
             supersede: sql(format!(
-                "UPDATE {t} AS older SET state = 'superseded' FROM {t} AS newer \
+                "UPDATE {t} AS older SET state = 'superseded', finished_at = newer.created_at FROM {t} AS newer \
                  WHERE newer.id = $1 AND older.user_id = newer.user_id AND older.seq < newer.seq \
                  AND older.state = 'issued' RETURNING older.id, older.seq"
             )),
-            find_by_token: sql(format!(
-                "SELECT id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, \
-                 expires_at FROM {t} WHERE token_digest = $1"
+            recent_for_user: sql(format!(
+                "SELECT {COLUMNS} FROM {t} WHERE user_id = $1 ORDER BY seq DESC LIMIT $2"
             )),
+            find_by_token: sql(format!("SELECT {COLUMNS} FROM {t} WHERE token_digest = $1")),
             count_attempt: sql(format!(
                 "UPDATE {t} SET attempts = attempts + 1 \
                  WHERE id = $1 AND state = 'issued' AND expires_at > $2 AND attempts < $3 RETURNING attempts"
             )),
             finish_complete: sql(format!(
-                "UPDATE {t} SET state = 'completed' WHERE id = $1 AND state = 'issued' AND expires_at > $2"
+                "UPDATE {t} SET state = 'completed', finished_at = $2 \
+                 WHERE id = $1 AND state = 'issued' AND expires_at > $2"
             )),
-            finish_other: sql(format!("UPDATE {t} SET state = $2 WHERE id = $1 AND state = 'issued'")),
+            finish_other: sql(format!(
+                "UPDATE {t} SET state = $2, finished_at = $3 WHERE id = $1 AND state = 'issued'"
+            )),
             complete_for_user: sql(format!(
-                "UPDATE {t} SET state = 'completed' \
+                "UPDATE {t} SET state = 'completed', finished_at = $3 \
                  WHERE id = $1 AND user_id = $2 AND state = 'issued' AND expires_at > $3"
             )),
             purge: sql(format!(
@@ -98,13 +106,14 @@ impl Statements {
 /// - [`supersede_older`](ResetStore::supersede_older) is a single `UPDATE …
 ///   RETURNING` ordered by an identity column (the store's issue order);
 /// - with [`PgStore::with_users`], [`complete_with_password`](ResetStore::complete_with_password)
-///   completes the request and writes the hash in one transaction.
+///   completes the request and writes the hash into the host's users table
+///   in one transaction.
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
     schema: Schema,
     sql: Arc<Statements>,
-    set_password: Option<Arc<str>>,
+    users: Option<(Arc<UsersTable>, Arc<str>)>,
 }
 
 impl PgStore {
@@ -112,23 +121,23 @@ impl PgStore {
     /// ([`Schema::DEFAULT_NAME`]). Run [`crate::migrate`] first.
     pub fn new(pool: PgPool) -> Self {
         let schema = Schema::default();
-        Self { pool, sql: Arc::new(Statements::new(&schema)), schema, set_password: None }
+        Self { pool, sql: Arc::new(Statements::new(&schema)), schema, users: None }
     }
 
-    /// Uses the tables in `schema` instead. Call before [`PgStore::with_users`].
+    /// Uses the tables in `schema` instead.
     pub fn with_schema(mut self, schema: Schema) -> Self {
         self.sql = Arc::new(Statements::new(&schema));
         self.schema = schema;
         self
     }
 
-    /// Declares that `directory`'s users table is in this store's database,
-    /// so that completing a request and saving the new password hash commit
-    /// in one transaction (see [`ResetStore::complete_with_password`]). The
-    /// store's own pool runs that transaction; `directory` only names the table.
-    pub fn with_users(mut self, directory: &PgUserDirectory) -> Self {
-        let users = directory.schema().table("users");
-        self.set_password = Some(format!("UPDATE {users} SET password_hash = $2 WHERE id = $1").into());
+    /// Declares that the host's users live in `table`, in this store's
+    /// database, so that completing a request and saving the new password
+    /// hash there commit in one transaction (see
+    /// [`ResetStore::complete_with_password`]): either both happen or
+    /// neither, whatever fails in between.
+    pub fn with_users(mut self, table: &UsersTable) -> Self {
+        self.users = Some((Arc::new(table.clone()), table.set_password_sql().into()));
         self
     }
 
@@ -180,6 +189,7 @@ struct RequestRow {
     attempts: i32,
     created_at: OffsetDateTime,
     expires_at: OffsetDateTime,
+    finished_at: Option<OffsetDateTime>,
 }
 
 impl TryFrom<RequestRow> for ResetRequest {
@@ -201,6 +211,7 @@ impl TryFrom<RequestRow> for ResetRequest {
             attempts: attempts_to_u32(row.attempts)?,
             created_at: row.created_at,
             expires_at: row.expires_at,
+            finished_at: row.finished_at,
         })
     }
 }
@@ -277,6 +288,16 @@ impl ResetStore for PgStore {
         Ok(rows.into_iter().map(|(id, _)| RequestId::from_uuid(id)).collect())
     }
 
+    async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.recent_for_user)))
+            .bind(user.as_str())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("read the user's latest reset requests"))?;
+        rows.into_iter().map(ResetRequest::try_from).collect()
+    }
+
     async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError> {
         let row: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.find_by_token)))
             .bind(&digest.as_bytes()[..])
@@ -305,8 +326,8 @@ impl ResetStore for PgStore {
     async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError> {
         let done = match finish {
             Finish::Complete => query(&self.sql.finish_complete).bind(*id.as_uuid()).bind(now),
-            Finish::Lock | Finish::Revoke => {
-                query(&self.sql.finish_other).bind(*id.as_uuid()).bind(finish.target().as_str())
+            Finish::Lock | Finish::Revoke | Finish::Cancel => {
+                query(&self.sql.finish_other).bind(*id.as_uuid()).bind(finish.target().as_str()).bind(now)
             }
         }
         .execute(&self.pool)
@@ -322,8 +343,16 @@ impl ResetStore for PgStore {
         hash: &PasswordHash,
         now: OffsetDateTime,
     ) -> Result<Option<bool>, StoreError> {
-        let Some(set_password) = &self.set_password else {
+        let Some((table, set_password)) = &self.users else {
             return Ok(None);
+        };
+        let no_such_user = || {
+            StoreError::new(format!(
+                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
+            ))
+        };
+        let Some(save) = table.bind_set_password(set_password, user) else {
+            return Err(no_such_user());
         };
         let mut tx = self.pool.begin().await.map_err(db_error("start the completion transaction"))?;
         let completed = query(&self.sql.complete_for_user)
@@ -337,17 +366,14 @@ impl ResetStore for PgStore {
             // Nothing changed: dropping the transaction rolls it back.
             return Ok(Some(false));
         }
-        let saved = query(set_password)
-            .bind(user.as_str())
+        let saved = save
             .bind(hash.as_str())
             .execute(&mut *tx)
             .await
             .map_err(db_error("save the new password hash"))?;
         if saved.rows_affected() != 1 {
             tx.rollback().await.map_err(db_error("roll back the completion"))?;
-            return Err(StoreError::new(format!(
-                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
-            )));
+            return Err(no_such_user());
         }
         tx.commit().await.map_err(db_error("commit the completion and the new password hash"))?;
         Ok(Some(true))

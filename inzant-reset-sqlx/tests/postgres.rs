@@ -9,44 +9,52 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{current, fresh_user_id, hash_of, instance, issued, pool, saved_user, schema};
+use common::{current, fresh_user_id, hash_of, host_table, instance, issued, pool, saved_user, schema};
 use inzant_reset_core::audit::{AuditEvent, AuditKind};
 use inzant_reset_core::conformance::T0;
-use inzant_reset_core::hash::{Argon2id, HashParams};
+use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::MemoryOutbox;
 use inzant_reset_core::ports::{AuditSink, Finish, ResetStore, UserDirectory};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::state::RequestState;
-use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
+use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema, UsersTable};
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
 #[tokio::test]
-async fn users_are_saved_found_and_keep_their_hash_across_upserts() {
+async fn users_are_read_from_the_hosts_own_table() {
     let (_, users) = instance(4).await;
-    let mut user = saved_user(&users, UserType::Device).await;
+    let user = saved_user(&users, UserType::Device).await;
     assert_eq!(users.find(&user.id).await.unwrap(), Some(user.clone()));
     assert_eq!(users.password_hash(&user.id).await.unwrap(), None);
 
     let hash = hash_of("Velvet#Harb7");
     users.set_password_hash(&user.id, &hash).await.unwrap();
-    user.display_name = "Pat Renamed".to_owned();
-    user.email_to = None;
-    users.upsert_user(&user).await.unwrap();
     let found = users.find(&user.id).await.unwrap().unwrap();
-    assert_eq!(
-        (found.display_name.as_str(), found.email_to.clone(), found.has_password),
-        ("Pat Renamed", None, true)
-    );
+    assert!(found.has_password);
     assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash));
 
     let by_name = users.find_by_username(&user.username.to_uppercase()).await.unwrap();
     assert_eq!(by_name.map(|u| u.id), Some(user.id.clone()));
-    assert!(users.users().await.unwrap().iter().any(|u| u.id == user.id));
+    // Ids that cannot be the table's BIGINT ids name nobody; they are not errors.
     assert_eq!(users.find(&fresh_user_id()).await.unwrap(), None);
+    assert_eq!(users.find(&UserId::new("999999999999")).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn an_empty_hash_column_means_no_password() {
+    let (_, users) = instance(4).await;
+    let user = saved_user(&users, UserType::Web).await;
+    sqlx::query("UPDATE inzant_host_test.accounts SET pwd_hash = '' WHERE account_id = $1::text::bigint")
+        .bind(user.id.as_str())
+        .execute(users.pool())
+        .await
+        .unwrap();
+    assert!(!users.find(&user.id).await.unwrap().unwrap().has_password);
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -54,12 +62,18 @@ async fn directory_errors_are_clear_and_never_panic() {
     let (_, users) = instance(4).await;
     let error = users.set_password_hash(&fresh_user_id(), &hash_of("Velvet#Harb7")).await.unwrap_err();
     assert!(error.to_string().contains("no user with id"), "{error}");
+    let error =
+        users.set_password_hash(&UserId::new("999999999999"), &hash_of("Velvet#Harb7")).await.unwrap_err();
+    assert!(error.to_string().contains("no user with id"), "{error}");
 
+    // A user type the description does not know is an error, not a guess.
+    let odd = PgUserDirectory::new(
+        users.pool().clone(),
+        host_table().user_type("kind", ["admin", "web", "device"]).unwrap(),
+    );
     let user = saved_user(&users, UserType::Web).await;
-    let mut twin = saved_user(&users, UserType::Web).await;
-    twin.username = user.username.to_uppercase();
-    let error = users.upsert_user(&twin).await.unwrap_err();
-    assert!(error.to_string().contains("already exists"), "{error}");
+    let error = odd.find(&user.id).await.unwrap_err();
+    assert!(error.to_string().contains("unknown user type \"staff\""), "{error}");
 }
 
 #[tokio::test]
@@ -79,6 +93,8 @@ async fn audit_events_are_recorded_and_read_back() {
         AuditKind::PasswordNotSaved,
         AuditKind::HookFailed,
         AuditKind::NoticeFailed,
+        AuditKind::NoticeSent,
+        AuditKind::Cancelled,
     ];
     let events: Vec<AuditEvent> = kinds
         .iter()
@@ -95,6 +111,22 @@ async fn audit_events_are_recorded_and_read_back() {
         audit.record(event).await.unwrap();
     }
     assert_eq!(audit.events_for_request(request).await.unwrap(), events);
+
+    // A user's recent events: newest first, wrong codes left out, at most `limit`.
+    let recent = audit.recent_for_user(&user, 5).await.unwrap();
+    let expected: Vec<AuditEvent> = events
+        .iter()
+        .rev()
+        .filter(|e| !matches!(e.kind, AuditKind::WrongCode { .. }))
+        .take(5)
+        .cloned()
+        .collect();
+    assert_eq!(recent, expected);
+    assert_eq!(audit.recent_for_user(&user, 100).await.unwrap().len(), events.len() - 1);
+    assert!(
+        audit.recent_for_user(&admin, 10).await.unwrap().is_empty(),
+        "an actor's own events are not theirs"
+    );
 }
 
 #[tokio::test]
@@ -206,7 +238,7 @@ async fn a_connection_killed_mid_completion_leaves_no_half_state() {
     let mut blocker = observer.begin().await.unwrap();
     let blocker_pid: i32 =
         sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *blocker).await.unwrap();
-    sqlx::query("SELECT 1 FROM inzant_reset_test.users WHERE id = $1 FOR UPDATE")
+    sqlx::query("SELECT 1 FROM inzant_host_test.accounts WHERE account_id = $1::text::bigint FOR UPDATE")
         .bind(user.id.as_str())
         .execute(&mut *blocker)
         .await
@@ -276,8 +308,12 @@ async fn database_errors_become_store_errors_with_a_clear_message() {
     let request = inzant_reset_core::conformance::new_request(&fresh_user_id(), T0);
     let error = unmigrated.find_by_token(&request.token_digest).await.unwrap_err();
     assert!(error.to_string().contains("run inzant_reset_sqlx::migrate first"), "{error}");
-    let directory = PgUserDirectory::new(store.pool().clone()).with_schema(nowhere);
-    assert!(directory.find(&fresh_user_id()).await.is_err());
+    let directory = PgUserDirectory::new(
+        store.pool().clone(),
+        UsersTable::new("inzant_reset_never_migrated.users").unwrap(),
+    );
+    let error = directory.find(&UserId::new("1")).await.unwrap_err();
+    assert!(error.to_string().contains("a table is missing"), "{error}");
 
     // Issuing the same request twice is refused by the unique keys.
     let twice = issued(&store, &fresh_user_id(), T0).await;
@@ -298,7 +334,7 @@ async fn database_errors_become_store_errors_with_a_clear_message() {
     store.pool().close().await;
     let error = store.count_attempt(twice.id, 5, T0).await.unwrap_err();
     assert!(error.to_string().contains("PostgreSQL: could not count a code attempt"), "{error}");
-    assert!(users.find(&fresh_user_id()).await.is_err());
+    assert!(users.find(&UserId::new("1")).await.is_err());
 }
 
 #[tokio::test]
@@ -332,10 +368,10 @@ async fn the_whole_reset_flow_runs_on_postgres() {
         Arc::new(users.clone()),
         outbox.clone(),
         CodeKeys::generate(&OsRandom).unwrap(),
-        ResetConfig::new("https://sales.inzant.example/password-reset/"),
+        ResetConfig::new("https://sales.inzant.example"),
     )
     .audit(Arc::new(audit.clone()))
-    .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
+    .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
 

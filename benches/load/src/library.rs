@@ -19,7 +19,7 @@ use inzant_reset_core::error::MailError;
 use inzant_reset_core::hash::{Argon2id, HashMemory, HashParams};
 use inzant_reset_core::ports::Mailer;
 use inzant_reset_core::prelude::*;
-use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
+use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema, UsersTable};
 use secrecy::SecretString;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool};
@@ -71,7 +71,8 @@ impl Mailer for DropMailer {
     }
 }
 
-/// The core service on PostgreSQL, in a fresh schema holding an admin and
+/// The core service on PostgreSQL, in a fresh schema holding the library's
+/// tables and a users table of the host's kind with an admin and
 /// device users `u1`, `u2`, …; clones share the service.
 #[derive(Clone)]
 pub struct CoreTrigger {
@@ -121,21 +122,27 @@ impl CoreTrigger {
 }
 
 async fn service(pool: &PgPool, schema: &Schema, users: usize) -> Fallible<ResetService> {
-    add_users(pool, schema, users).await?;
-    let directory = PgUserDirectory::new(pool.clone()).with_schema(schema.clone());
-    let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&directory);
+    let table = add_users(pool, schema, users).await?;
+    let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&table);
+    let directory = PgUserDirectory::new(pool.clone(), table);
     let audit = PgAudit::new(pool.clone()).with_schema(schema.clone());
     let keys = CodeKeys::generate(&OsRandom).map_err(|error| format!("no randomness: {error}"))?;
-    let config = ResetConfig::new("http://127.0.0.1/password-reset/");
+    let config = ResetConfig::new("http://127.0.0.1");
     ResetService::builder(Arc::new(store), Arc::new(directory), Arc::new(DropMailer), keys, config)
         .audit(Arc::new(audit))
         .build()
         .map_err(|error| format!("building the service: {error}"))
 }
 
-/// The admin and device users `u1` … `u{users}`, written in SQL (fast).
-async fn add_users(pool: &PgPool, schema: &Schema, users: usize) -> Fallible<()> {
+/// The host's users, in a table of its own next to the library's in the
+/// scratch schema: the admin and device users `u1` … `u{users}`, written in
+/// SQL (fast).
+async fn add_users(pool: &PgPool, schema: &Schema, users: usize) -> Fallible<UsersTable> {
     let table = format!("{}.\"users\"", schema.quoted());
+    let create = format!(
+        "CREATE TABLE {table} (id text PRIMARY KEY, username text NOT NULL, display_name text NOT NULL, \
+         email_to text, user_type text NOT NULL, password_hash text)"
+    );
     let admin = format!(
         "INSERT INTO {table} (id, username, display_name, email_to, user_type) \
          VALUES ('admin', 'admin@inzant.example', 'Ada Admin', NULL, 'admin')"
@@ -147,10 +154,11 @@ async fn add_users(pool: &PgPool, schema: &Schema, users: usize) -> Fallible<()>
     );
     let count = i32::try_from(users).map_err(|_| "too many users".to_owned())?;
     let adding = |error: sqlx::Error| format!("adding users: {error}");
+    sqlx::query(AssertSqlSafe(create)).execute(pool).await.map_err(adding)?;
     sqlx::query(AssertSqlSafe(admin)).execute(pool).await.map_err(adding)?;
     sqlx::query(AssertSqlSafe(devices)).bind(count).execute(pool).await.map_err(adding)?;
     sqlx::query(AssertSqlSafe(format!("ANALYZE {table}"))).execute(pool).await.map_err(adding)?;
-    Ok(())
+    UsersTable::new(&format!("{}.users", schema.name())).map_err(|error| format!("the users table: {error}"))
 }
 
 async fn drop_schema(pool: &PgPool, schema: &Schema) {

@@ -6,6 +6,17 @@
 // hovered or focused, until the pointer or focus leaves it.
 "use strict";
 (function () {
+  // Times are written in UTC by the server; show them in the viewer's zone.
+  document.querySelectorAll("time[data-local][datetime]").forEach(function (element) {
+    var at = new Date(element.getAttribute("datetime"));
+    if (!isNaN(at.getTime())) {
+      element.textContent = at.toLocaleString(undefined, {
+        weekday: "long", year: "numeric", month: "long", day: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+      });
+    }
+  });
+
   document.querySelectorAll("[data-menu]").forEach(function (menu) {
     var button = menu.querySelector(".menu-button");
     if (!button) {

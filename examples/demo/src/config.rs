@@ -83,8 +83,11 @@ pub struct DemoConfig {
     pub mail: MailSetting,
     /// PostgreSQL instead of memory (`DATABASE_URL`).
     pub database_url: Option<DatabaseUrl>,
-    /// The PostgreSQL schema for the demo's tables (default `inzant_reset`).
+    /// The PostgreSQL schema for the library's tables (default `inzant_reset`).
     pub database_schema: String,
+    /// The PostgreSQL schema of the demo's own `users` table (default
+    /// `inzant_demo`): the demo is the host, and its users are its own.
+    pub users_schema: String,
     /// The HMAC key for codes (`INZANT_RESET_SECRET`); random when `None`.
     pub reset_secret: Option<SecretBox<[u8]>>,
     /// The admin's password (`INZANT_DEMO_ADMIN_PASSWORD`); random when `None`.
@@ -120,6 +123,7 @@ impl Default for DemoConfig {
             mail: MailSetting::Directory(PathBuf::from("./demo-mail")),
             database_url: None,
             database_schema: inzant_reset_sqlx::Schema::DEFAULT_NAME.to_owned(),
+            users_schema: "inzant_demo".to_owned(),
             reset_secret: None,
             admin_password: None,
             reset_ttl: None,

@@ -6,17 +6,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use axum::Json;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use inzant_reset_axum::AdminGate;
+use inzant_reset_axum::{AdminGate, Answer};
 use inzant_reset_core::error::{HookError, ResetError};
 use inzant_reset_core::ports::ResetHooks;
-use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::TriggerReceipt;
+use inzant_reset_core::status::CancelReceipt;
 use inzant_reset_core::user::{User, UserId, UserType};
+use inzant_reset_core::words::{English, Wording};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::json;
 
 use crate::session::{FLASH_COOKIE, Flash, Flashes, Sessions, set_cookie};
 use crate::users::Users;
@@ -38,37 +41,39 @@ pub struct DemoGate {
 
 #[async_trait]
 impl AdminGate for DemoGate {
-    async fn admin(&self, request: &Parts) -> Option<UserId> {
-        let id = self.sessions.user_of(&request.headers)?;
+    async fn actor(&self, request: &mut Parts) -> Result<UserId, Response> {
+        let refused = || {
+            let message = English.refusal(&ResetError::NotAllowed);
+            (StatusCode::FORBIDDEN, Json(json!({ "error": message }))).into_response()
+        };
+        let id = self.sessions.user_of(&request.headers).ok_or_else(refused)?;
         match self.users.find(&id).await {
-            Ok(Some(user)) if user.user_type == UserType::Admin => Some(user.id),
-            Ok(_) => None,
+            Ok(Some(user)) if user.user_type == UserType::Admin => Ok(user.id),
+            Ok(_) => Err(refused()),
             Err(error) => {
+                // An outage is not a refusal: the admin may retry in a moment.
                 tracing::error!(%error, "could not look up the signed-in user");
-                None
+                let message = English.refusal(&ResetError::Directory(error));
+                Err((StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "error": message }))).into_response())
             }
         }
     }
 
-    fn triggered(&self, user: &UserId, outcome: Result<TriggerReceipt, ResetError>) -> Response {
-        let (flash, location) = match outcome {
-            Ok(receipt) => (
-                Flash::Success(match receipt.purpose {
-                    Purpose::Reset => format!("A password reset email was sent to {}.", receipt.sent_to),
-                    Purpose::Create => format!("A create password email was sent to {}.", receipt.sent_to),
-                }),
-                user_page(user),
-            ),
-            Err(ResetError::UnknownUser) => {
-                (Flash::Error(ResetError::UnknownUser.to_string()), "/admin/users".to_owned())
-            }
-            Err(error) => {
-                if error.is_service_failure() {
-                    tracing::error!(user = %user, %error, "a reset email could not be triggered");
-                }
-                (Flash::Error(error.to_string()), user_page(user))
-            }
-        };
+    async fn triggered(&self, _parts: &mut Parts, answer: Answer<'_, TriggerReceipt>) -> Response {
+        self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
+    }
+
+    async fn cancelled(&self, _parts: &mut Parts, answer: Answer<'_, CancelReceipt>) -> Response {
+        self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
+    }
+}
+
+impl DemoGate {
+    /// A `303` back to the user's page (or the list, for a user who does not
+    /// exist), with `message` as a flash.
+    fn back_with_flash(&self, unknown: bool, success: bool, message: String, user: &UserId) -> Response {
+        let location = if unknown { "/admin/users".to_owned() } else { user_page(user) };
+        let flash = if success { Flash::Success(message) } else { Flash::Error(message) };
         let mut response = StatusCode::SEE_OTHER.into_response();
         if let Ok(location) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(LOCATION, location);
@@ -78,7 +83,7 @@ impl AdminGate for DemoGate {
                 let cookie = set_cookie(FLASH_COOKIE, &id, Some(Duration::from_secs(300)), self.secure);
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
-            None => tracing::error!("the random source failed; the trigger's flash message is lost"),
+            None => tracing::error!("the random source failed; the admin's flash message is lost"),
         }
         response
     }

@@ -19,6 +19,11 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
+
 mod config;
 mod gate;
 mod pages;
@@ -33,22 +38,21 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use inzant_reset_axum::{BlockingHasher, BlockingPolicy, ResetWeb, WebSettings};
+use inzant_reset_axum::{ResetWeb, WebSettings};
 use inzant_reset_core::hash::Argon2id;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryStore};
-use inzant_reset_core::ports::{Mailer, ResetStore};
+use inzant_reset_core::memory::{MemoryAudit, MemoryDirectory, MemoryStore};
+use inzant_reset_core::ports::{AuditSink, Mailer, ResetStore};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
-use inzant_reset_sqlx::{PgAudit, PgStore, PgUserDirectory, Schema};
+use inzant_reset_sqlx::{PgReset, Schema};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgPoolOptions;
-use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
 pub use gate::{DemoGate, RevokeSessions};
 pub use session::{FLASH_COOKIE, SESSION_COOKIE, Sessions};
-pub use users::{PasswordSource, SeededUser, Users, ids};
+pub use users::{PasswordSource, PgUsers, SeededUser, Users, ids};
 
 /// Why the demo could not start.
 #[derive(Debug, thiserror::Error)]
@@ -184,7 +188,7 @@ impl Demo {
 
 /// Wires everything: store, users and audit (memory, or PostgreSQL with
 /// migrations), the mailer, the code key, the seeded users, the core
-/// service (Argon2id on the blocking pool, sessions revoked after a reset),
+/// service (Argon2id on its own threads, sessions revoked after a reset),
 /// the adapter and the demo's routes.
 ///
 /// # Errors
@@ -196,8 +200,12 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let argon2 = Argon2id::new(config.hash_params)
         .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
 
-    let (store, users, audit): (Arc<dyn ResetStore>, Users, Option<PgAudit>) = match &config.database_url {
-        None => (Arc::new(MemoryStore::new()), Users::Memory(Arc::new(MemoryDirectory::new())), None),
+    let (store, users, audit): (Arc<dyn ResetStore>, Users, Arc<dyn AuditSink>) = match &config.database_url {
+        None => (
+            Arc::new(MemoryStore::new()),
+            Users::Memory(Arc::new(MemoryDirectory::new())),
+            Arc::new(MemoryAudit::new()),
+        ),
         Some(url) => {
             let shown = config::redact_url(&url.0);
             let pool = PgPoolOptions::new()
@@ -208,15 +216,20 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
                 .map_err(|error| {
                     DemoError::Startup(format!("could not connect to DATABASE_URL ({shown}): {error}"))
                 })?;
-            let schema = Schema::new(config.database_schema.clone())
-                .map_err(|error| DemoError::Config(format!("invalid database schema name: {error}")))?;
-            inzant_reset_sqlx::migrate(&pool, &schema)
+            let schema_of = |name: &str| {
+                Schema::new(name)
+                    .map_err(|error| DemoError::Config(format!("invalid database schema name: {error}")))
+            };
+            let pg = PgReset::new(pool.clone()).with_schema(schema_of(&config.database_schema)?);
+            pg.migrate()
                 .await
                 .map_err(|error| DemoError::Startup(format!("database migrations failed: {error}")))?;
-            tracing::info!(database = %shown, schema = %schema, "using PostgreSQL");
-            let users = PgUserDirectory::new(pool.clone()).with_schema(schema.clone());
-            let store = PgStore::new(pool.clone()).with_schema(schema.clone()).with_users(&users);
-            (Arc::new(store), Users::Postgres(users), Some(PgAudit::new(pool).with_schema(schema)))
+            let users = PgUsers::create(pool, &schema_of(&config.users_schema)?)
+                .await
+                .map_err(|error| DemoError::Startup(error.to_string()))?;
+            tracing::info!(database = %shown, schema = %pg.schema(), "using PostgreSQL");
+            let store = pg.store().with_users(users.table());
+            (Arc::new(store), Users::Postgres(users), Arc::new(pg.audit()))
         }
     };
 
@@ -250,7 +263,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let seeded = users::seed(&users, &argon2, config.admin_password).await?;
     users::seed_load_users(&users, config.load_users).await?;
 
-    let mut reset_config = ResetConfig::new(format!("{origin}/password-reset/"));
+    let mut reset_config = ResetConfig::new(origin.clone());
     if let Some(ttl) = config.reset_ttl {
         reset_config.reset_ttl = ttl;
         reset_config.create_ttl = ttl;
@@ -262,16 +275,10 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
 
     let sessions = Arc::new(Sessions::default());
     let flashes = Arc::new(session::Flashes::default());
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let hasher = BlockingHasher::new(argon2.clone(), cores)
-        .map_err(|error| DemoError::Startup(format!("cannot start the hashing threads: {error}")))?;
     let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
-        .hasher(Arc::new(hasher))
-        .policy_runner(Arc::new(BlockingPolicy::new(cores)))
+        .hash_params(config.hash_params)
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
-    if let Some(audit) = audit {
-        builder = builder.audit(Arc::new(audit));
-    }
+    builder = builder.audit(audit);
     let service = Arc::new(
         builder.build().map_err(|error| DemoError::Config(format!("invalid reset settings: {error}")))?,
     );
@@ -282,7 +289,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         users: users.clone(),
         secure,
     };
-    let mut web_settings = WebSettings::new(origin.clone(), "/login");
+    let mut web_settings = WebSettings::new("/login");
     if let Some(limit) = config.strength_checks_per_minute {
         web_settings.strength_checks_per_minute = limit;
     }
@@ -303,7 +310,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         flashes: Arc::clone(&flashes),
         secure,
         decoy_hash: Arc::from(decoy_hash.as_str()),
-        verify_permits: Arc::new(Semaphore::new(cores)),
+        service: Arc::clone(&service),
         public_origin: Arc::from(origin.as_str()),
     };
     let pages = Router::new()

@@ -1,8 +1,12 @@
 //! The demo's HTML, rendered on the server with maud. The only style sheet
 //! and script are `/assets/demo.css` and `/assets/demo.js`.
 
+use inzant_reset_core::status::{RequestStatus, ResetStatus};
 use inzant_reset_core::user::{User, UserType};
+use inzant_reset_core::words::{Piece, Text, Wording, pieces};
 use maud::{DOCTYPE, Markup, html};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::gate::{encode_segment, user_page};
 use crate::session::Flash;
@@ -225,9 +229,111 @@ pub fn user_search(admin: &User, users: &[User], query: &str, flash: Option<&Fla
     )
 }
 
-/// User Details: the user's fields and the "More Options" menu.
-pub fn user_details(admin: &User, user: &User, flash: Option<&Flash>, elsewhere: Option<&str>) -> Markup {
+/// What User Details shows about the user's password resets.
+pub enum ResetPanel<'a> {
+    /// The status, and the words to show it in.
+    Status(&'a ResetStatus, &'a dyn Wording),
+    /// The status could not be read (the database is down).
+    Unavailable,
+}
+
+/// A time as a `<time>` element: UTC on the server, the viewer's own time
+/// zone once the page's script runs.
+fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
+    let machine = at.replace_nanosecond(0).ok().and_then(|at| at.format(&Rfc3339).ok());
+    html! { time datetime=[machine] data-local { (words.time(at)) } }
+}
+
+/// Renders a template of the words, escaping its text and putting
+/// `value(name)` in place of each placeholder.
+fn template(template: &str, value: impl Fn(&str) -> Option<Markup>) -> Markup {
+    html! {
+        @for piece in pieces(template) {
+            @match piece {
+                Piece::Literal(text) => (text),
+                Piece::Placeholder(name) => @match value(name) {
+                    Some(markup) => (markup),
+                    None => { "{" (name) "}" }
+                },
+            }
+        }
+    }
+}
+
+fn latest_request(words: &dyn Wording, latest: &RequestStatus) -> Markup {
+    let sent = template(&words.status_sent(latest.purpose), |name| match name {
+        "to" => Some(html! { (latest.sent_to) }),
+        "by" => Some(html! { (latest.sent_by.name()) }),
+        "time" => Some(time_element(words, latest.sent_at)),
+        _ => None,
+    });
+    let ended = latest.ended_at.map(|at| {
+        template(&words.status_ended(latest.state), |name| match name {
+            "time" => Some(time_element(words, at)),
+            "attempts" => Some(html! { (latest.attempts_used) }),
+            _ => None,
+        })
+    });
+    let state_class = format!("reset-state reset-state-{}", latest.state.as_str());
+    html! {
+        p { strong class=(state_class) #reset-state { (words.request_state(latest.state)) } }
+        p #reset-sent { (sent) }
+        @if latest.is_live() {
+            p #reset-expiry {
+                (template(&words.text(Text::StatusExpires), |name| (name == "time").then(|| time_element(words, latest.expires_at))))
+                " " (words.attempts_left(latest.attempts_left))
+            }
+        } @else if let Some(ended) = ended {
+            p #reset-ended { (ended) }
+        }
+    }
+}
+
+/// The "Password reset" panel: where the latest reset stands and the recent activity.
+fn reset_panel(panel: &ResetPanel<'_>) -> Markup {
+    match panel {
+        ResetPanel::Unavailable => html! {
+            section.reset-panel aria-labelledby="reset-panel-heading" {
+                h2 #reset-panel-heading { "Password reset" }
+                p.flash.error role="alert" { "Where this user's reset stands cannot be read right now." }
+            }
+        },
+        ResetPanel::Status(status, words) => html! {
+            section.reset-panel aria-labelledby="reset-panel-heading" {
+                h2 #reset-panel-heading { (words.text(Text::StatusHeading)) }
+                @match &status.latest {
+                    Some(latest) => (latest_request(*words, latest)),
+                    None => p #reset-state { (words.text(Text::StatusNone)) },
+                }
+                @if !status.recent.is_empty() {
+                    h3 { (words.text(Text::RecentActivity)) }
+                    ul.activity #reset-activity {
+                        @for event in &status.recent {
+                            li {
+                                (time_element(*words, event.at)) " — "
+                                (template(&words.password_event(event.kind), |name| (name == "by")
+                                    .then(|| html! { (event.actor.as_ref().map_or("", |actor| actor.name())) })))
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    }
+}
+
+/// User Details: the user's fields, the "More Options" menu and the
+/// password reset panel.
+pub fn user_details(
+    admin: &User,
+    user: &User,
+    flash: Option<&Flash>,
+    elsewhere: Option<&str>,
+    panel: &ResetPanel<'_>,
+) -> Markup {
     let action = format!("/admin/users/{}/reset-password", encode_segment(user.id.as_str()));
+    let cancel = format!("/admin/users/{}/cancel-reset", encode_segment(user.id.as_str()));
+    let live = matches!(panel, ResetPanel::Status(status, _) if status.latest.as_ref().is_some_and(RequestStatus::is_live));
     admin_page(
         &user.display_name,
         admin,
@@ -251,6 +357,11 @@ pub fn user_details(admin: &User, user: &User, flash: Option<&Flash>, elsewhere:
                                 button.menu-item type="submit" { "Create Password" }
                             }
                         }
+                        @if live {
+                            form method="post" action=(cancel) {
+                                button.menu-item type="submit" { "Cancel Reset" }
+                            }
+                        }
                     }
                 }
             }
@@ -270,6 +381,7 @@ pub fn user_details(admin: &User, user: &User, flash: Option<&Flash>, elsewhere:
                     " Device users use their new password in the Inzant Sales Plus and Inzant Tradeshow apps."
                 }
             }
+            (reset_panel(panel))
         },
     )
 }

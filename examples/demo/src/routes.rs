@@ -13,12 +13,12 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use inzant_reset_core::ResetService;
 use inzant_reset_core::user::{User, UserId, UserType};
 use maud::Markup;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::Semaphore;
 
 use crate::pages::{self, LoginNotice};
 use crate::session::{FLASH_COOKIE, Flashes, SESSION_COOKIE, Sessions, clear_cookie, cookie, set_cookie};
@@ -42,8 +42,8 @@ pub struct AppState {
     /// A hash of a random password, verified against when the username is
     /// unknown so that wrong usernames and wrong passwords take as long.
     pub decoy_hash: Arc<str>,
-    /// Bounds the password checks running at once on the blocking pool.
-    pub verify_permits: Arc<Semaphore>,
+    /// The reset service, whose hashing threads check passwords at sign-in.
+    pub service: Arc<ResetService>,
     /// The public origin, `scheme://host[:port]`.
     pub public_origin: Arc<str>,
 }
@@ -75,14 +75,10 @@ impl AppState {
         };
         let known = hash.is_some();
         let phc: String = hash.map_or_else(|| self.decoy_hash.to_string(), |hash| hash.as_str().to_owned());
-        let _permit = self.verify_permits.acquire().await.map_err(|_| CheckError::Unavailable)?;
-        let verified = tokio::task::spawn_blocking(move || inzant_reset_core::verify(&password, &phc))
-            .await
-            .map_err(|_| CheckError::Unavailable)?
-            .map_err(|error| {
-                tracing::error!(%error, "a stored password hash could not be used");
-                CheckError::Unavailable
-            })?;
+        let verified = self.service.verify(&password, &phc).await.map_err(|error| {
+            tracing::error!(%error, "a password could not be checked");
+            CheckError::Unavailable
+        })?;
         Ok(user.filter(|_| known && verified))
     }
 
@@ -301,8 +297,17 @@ pub async fn user_details(
         }
     };
     let flash = state.flashes.take(&headers);
+    let status = state.service.status(&admin.id, &user.id).await;
+    let panel = match &status {
+        Ok(status) => pages::ResetPanel::Status(status, state.service.wording()),
+        Err(error) => {
+            tracing::error!(%error, "could not read where a user's reset stands");
+            pages::ResetPanel::Unavailable
+        }
+    };
+    let elsewhere = state.elsewhere(&headers);
     with_flash_cleared(
-        html(pages::user_details(&admin, &user, flash.as_ref(), state.elsewhere(&headers).as_deref())),
+        html(pages::user_details(&admin, &user, flash.as_ref(), elsewhere.as_deref(), &panel)),
         flash.is_some(),
         &state,
     )

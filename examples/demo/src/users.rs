@@ -8,8 +8,9 @@ use inzant_reset_core::memory::MemoryDirectory;
 use inzant_reset_core::ports::UserDirectory;
 use inzant_reset_core::secret::OsRandom;
 use inzant_reset_core::user::{User, UserId, UserType};
-use inzant_reset_sqlx::PgUserDirectory;
+use inzant_reset_sqlx::{PgUserDirectory, Schema, UsersTable};
 use secrecy::SecretString;
+use sqlx::{AssertSqlSafe, PgPool};
 
 use crate::DemoError;
 
@@ -19,8 +20,108 @@ use crate::DemoError;
 pub enum Users {
     /// The embedded default.
     Memory(Arc<MemoryDirectory>),
-    /// `DATABASE_URL` was set.
-    Postgres(PgUserDirectory),
+    /// `DATABASE_URL` was set: the demo's own `users` table.
+    Postgres(PgUsers),
+}
+
+/// The demo's own users table in PostgreSQL, in a schema of its own (the
+/// library's tables are elsewhere): the library reads it through a
+/// [`UsersTable`] description, like any host's table.
+#[derive(Clone, Debug)]
+pub struct PgUsers {
+    directory: PgUserDirectory,
+    table: String,
+}
+
+impl PgUsers {
+    /// Creates the table in `schema` if it is missing and returns it.
+    ///
+    /// # Errors
+    /// The database refused.
+    pub async fn create(pool: PgPool, schema: &Schema) -> Result<Self, DirectoryError> {
+        let table = format!("{}.users", schema.name());
+        let ddl = format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema}; \
+             CREATE TABLE IF NOT EXISTS {table} ( \
+                 id text PRIMARY KEY, \
+                 username text NOT NULL CHECK (username <> ''), \
+                 display_name text NOT NULL, \
+                 email_to text, \
+                 user_type text NOT NULL CHECK (user_type IN ('admin', 'web', 'device')), \
+                 password_hash text); \
+             CREATE UNIQUE INDEX IF NOT EXISTS users_username_key ON {table} (lower(username));",
+            schema = schema.quoted(),
+        );
+        // Two instances starting together may race on CREATE … IF NOT EXISTS; the loser retries.
+        let mut created = sqlx::raw_sql(AssertSqlSafe(ddl.clone())).execute(&pool).await;
+        if created.is_err() {
+            created = sqlx::raw_sql(AssertSqlSafe(ddl)).execute(&pool).await;
+        }
+        created.map_err(|e| DirectoryError::with_source("could not create the demo's users table", e))?;
+        let description =
+            UsersTable::new(&table).map_err(|e| DirectoryError::with_source("the demo's users table", e))?;
+        Ok(Self { directory: PgUserDirectory::new(pool, description), table })
+    }
+
+    /// The table's description, for the store's one-transaction completion.
+    pub fn table(&self) -> &UsersTable {
+        self.directory.table()
+    }
+
+    fn pool(&self) -> &PgPool {
+        self.directory.pool()
+    }
+
+    async fn list(&self) -> Result<Vec<User>, DirectoryError> {
+        let sql = format!("SELECT id FROM {} WHERE id NOT LIKE 'load-%' ORDER BY id", self.table);
+        let ids: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| DirectoryError::with_source("PostgreSQL: could not list the users", e))?;
+        let mut users = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(user) = self.directory.find(&UserId::new(id)).await? {
+                users.push(user);
+            }
+        }
+        Ok(users)
+    }
+
+    async fn upsert(&self, user: &User) -> Result<(), DirectoryError> {
+        let sql = format!(
+            "INSERT INTO {} (id, username, display_name, email_to, user_type) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, \
+             display_name = EXCLUDED.display_name, email_to = EXCLUDED.email_to, user_type = EXCLUDED.user_type",
+            self.table
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(user.id.as_str())
+            .bind(&user.username)
+            .bind(&user.display_name)
+            .bind(user.email_to.as_deref())
+            .bind(user.user_type.as_str())
+            .execute(self.pool())
+            .await
+            .map_err(|e| DirectoryError::with_source("PostgreSQL: could not save a demo user", e))?;
+        Ok(())
+    }
+
+    /// Adds load-test users `1..=count` in one statement.
+    async fn add_load_users(&self, count: u32) -> Result<(), DirectoryError> {
+        let sql = format!(
+            "INSERT INTO {} (id, username, display_name, email_to, user_type) \
+             SELECT 'load-' || lpad(n::text, 5, '0'), 'load-' || lpad(n::text, 5, '0') || '@inzant.example', \
+                    'Load User ' || n, 'load-' || lpad(n::text, 5, '0') || '.inbox@example.org', 'device' \
+             FROM generate_series(1, $1) AS n ON CONFLICT (id) DO NOTHING",
+            self.table
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(count))
+            .execute(self.pool())
+            .await
+            .map_err(|e| DirectoryError::with_source("PostgreSQL: could not add the load-test users", e))?;
+        Ok(())
+    }
 }
 
 impl Users {
@@ -28,15 +129,17 @@ impl Users {
     pub fn directory(&self) -> Arc<dyn UserDirectory> {
         match self {
             Self::Memory(users) => users.clone(),
-            Self::Postgres(users) => Arc::new(users.clone()),
+            Self::Postgres(users) => Arc::new(users.directory.clone()),
         }
     }
 
-    /// Every user, ordered by id.
+    /// Every user but the load-test ones, ordered by id.
     pub async fn list(&self) -> Result<Vec<User>, DirectoryError> {
         match self {
-            Self::Memory(users) => Ok(users.users()),
-            Self::Postgres(users) => users.users().await,
+            Self::Memory(users) => {
+                Ok(users.users().into_iter().filter(|u| !u.id.as_str().starts_with("load-")).collect())
+            }
+            Self::Postgres(users) => users.list().await,
         }
     }
 
@@ -44,7 +147,7 @@ impl Users {
     pub async fn find(&self, id: &UserId) -> Result<Option<User>, DirectoryError> {
         match self {
             Self::Memory(users) => users.find(id).await,
-            Self::Postgres(users) => users.find(id).await,
+            Self::Postgres(users) => users.directory.find(id).await,
         }
     }
 
@@ -52,7 +155,7 @@ impl Users {
     pub async fn find_by_username(&self, username: &str) -> Result<Option<User>, DirectoryError> {
         match self {
             Self::Memory(users) => Ok(users.find_by_username(username)),
-            Self::Postgres(users) => users.find_by_username(username).await,
+            Self::Postgres(users) => users.directory.find_by_username(username).await,
         }
     }
 
@@ -60,7 +163,7 @@ impl Users {
     pub async fn password_hash(&self, id: &UserId) -> Result<Option<PasswordHash>, DirectoryError> {
         match self {
             Self::Memory(users) => Ok(users.password_hash(id)),
-            Self::Postgres(users) => users.password_hash(id).await,
+            Self::Postgres(users) => users.directory.password_hash(id).await,
         }
     }
 }
@@ -209,10 +312,10 @@ pub async fn seed(
                 directory.insert_with_password(seeded.user.clone(), hash)
             }
             (Users::Memory(directory), None) => directory.insert(seeded.user.clone()),
-            (Users::Postgres(directory), hash) => {
-                directory.upsert_user(&seeded.user).await.map_err(seed_error)?;
+            (Users::Postgres(users), hash) => {
+                users.upsert(&seeded.user).await.map_err(seed_error)?;
                 if let Some(hash) = hash {
-                    directory.set_password_hash(&seeded.user.id, &hash).await.map_err(seed_error)?;
+                    users.directory.set_password_hash(&seeded.user.id, &hash).await.map_err(seed_error)?;
                 }
             }
         }
@@ -233,6 +336,9 @@ pub fn load_user_id(n: u32) -> String {
 pub async fn seed_load_users(users: &Users, count: u32) -> Result<(), DemoError> {
     let seed_error =
         |error: DirectoryError| DemoError::Startup(format!("could not add the load-test users: {error}"));
+    if let Users::Postgres(users) = users {
+        return users.add_load_users(count).await.map_err(seed_error);
+    }
     for n in 1..=count {
         let id = load_user_id(n);
         let user = user(
@@ -242,9 +348,8 @@ pub async fn seed_load_users(users: &Users, count: u32) -> Result<(), DemoError>
             &format!("{id}.inbox@example.org"),
             UserType::Device,
         );
-        match users {
-            Users::Memory(directory) => directory.insert(user),
-            Users::Postgres(directory) => directory.upsert_user(&user).await.map_err(seed_error)?,
+        if let Users::Memory(directory) = users {
+            directory.insert(user);
         }
     }
     Ok(())
@@ -260,8 +365,7 @@ mod tests {
     async fn load_users_are_device_users_without_a_password() {
         let users = Users::Memory(Arc::new(MemoryDirectory::new()));
         seed_load_users(&users, 3).await.unwrap();
-        let all = users.list().await.unwrap();
-        assert_eq!(all.len(), 3);
+        assert!(users.list().await.unwrap().is_empty(), "load users are not listed");
         let third = users.find_by_username("load-00003@inzant.example").await.unwrap().unwrap();
         assert_eq!(third.id, UserId::new("load-00003"));
         assert_eq!(third.user_type, UserType::Device);

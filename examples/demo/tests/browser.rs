@@ -297,3 +297,194 @@ async fn tab_has_no_script(tab: &Tab) {
     assert!(tab.enabled("#save").await, "JavaScript seems to be on in the no-JavaScript window");
     assert_eq!(tab.text("#strength").await, "", "no live meter without JavaScript");
 }
+
+#[tokio::test]
+async fn every_page_of_the_process_passes_axe_wcag_a_and_aa() {
+    browser_test("every_page_of_the_process_passes_axe_wcag_a_and_aa", |world: Arc<World>| async move {
+        let tab = world.tab("axe", true).await;
+        let mut problems = Vec::new();
+        let mut check = |page: &str, violations: Vec<String>| {
+            problems.extend(violations.into_iter().map(|v| format!("{page}: {v}")));
+        };
+        tab.open("/login").await;
+        tab.find("#username").await;
+        check("login", tab.axe_violations().await);
+
+        let dana = "dana.device@inzant.example";
+        let email = admin_sends(&world, &tab, "1003", dana, "Reset Password").await;
+        check("user details", tab.axe_violations().await);
+
+        open_link(&tab, &email).await;
+        check("reset form", tab.axe_violations().await);
+        tab.type_into("#new_password", WEAK).await;
+        tab.type_into("#confirm_password", "something else").await;
+        tab.wait_for_text("#match", "do not match").await;
+        wait_for_meter(&tab, "Too Weak", "strength-too-weak").await;
+        check("reset form while typing", tab.axe_violations().await);
+
+        // The server's answer to the same mistake (as a browser without
+        // JavaScript gets it; posted past the disabled button, since axe-core
+        // itself needs JavaScript).
+        tab.clear("#code").await;
+        tab.type_into("#code", &email.code).await;
+        command(
+            "posting the form",
+            tab.client.execute("document.getElementById('reset-form').submit();", vec![]),
+        )
+        .await;
+        tab.wait_for_text("#form-message", "The passwords do not match.").await;
+        check("reset form with an error", tab.axe_violations().await);
+
+        tab.open(&email.link).await;
+        fill_and_save(&tab, &email.code, STRONG).await;
+        tab.wait_for_text("h1", "Your new password is set").await;
+        check("device users' page", tab.axe_violations().await);
+        tab.open(&email.link).await;
+        tab.wait_for_text("h1", "This link cannot be used").await;
+        check("used link", tab.axe_violations().await);
+        assert!(problems.is_empty(), "axe-core found:\n{}", problems.join("\n"));
+
+        // axe-core is really looking: an unlabelled field is reported.
+        command(
+            "adding an unlabelled field",
+            tab.client
+                .execute("document.body.insertAdjacentHTML('beforeend', '<input id=unlabelled>');", vec![]),
+        )
+        .await;
+        let found = tab.axe_violations().await;
+        assert!(found.iter().any(|v| v.starts_with("label ")), "{found:?}");
+    })
+    .await;
+}
+
+/// A host's own layout around the reset pages: its header, navigation,
+/// main region and footer.
+fn host_layout(page: inzant_reset_axum::Page<'_>) -> inzant_reset_axum::maud::Markup {
+    use inzant_reset_axum::maud::{DOCTYPE, html};
+    html! {
+        (DOCTYPE)
+        html lang=(page.language) {
+            head { meta charset="utf-8"; title { (page.title) } (page.head) }
+            body {
+                header { nav aria-label="Main" { a href="/" { "Acme home" } " " a href="/help" { "Help" } } }
+                main { (page.body) }
+                footer { p { "© Acme" } }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa() {
+    use inzant_reset_axum::{ExtractorGate, ResetWeb, WebSettings};
+    use inzant_reset_core::hash::HashParams;
+    use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+    use inzant_reset_core::prelude::*;
+
+    browser_test(
+        "the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa",
+        |world: Arc<World>| async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let origin = format!("http://{}", listener.local_addr().unwrap());
+            let directory = Arc::new(MemoryDirectory::new());
+            for (id, user_type) in [("1", UserType::Admin), ("2", UserType::Web)] {
+                directory.insert(User {
+                    id: UserId::new(id),
+                    username: format!("user{id}@acme.example"),
+                    display_name: format!("User {id}"),
+                    email_to: None,
+                    user_type,
+                    has_password: true,
+                });
+            }
+            let outbox = Arc::new(MemoryOutbox::new());
+            let service = ResetService::builder(
+                Arc::new(MemoryStore::new()),
+                directory,
+                outbox.clone(),
+                CodeKeys::generate(&OsRandom).unwrap(),
+                ResetConfig::new(format!("{origin}/app")),
+            )
+            .hash_params(HashParams::insecure_for_tests())
+            .build()
+            .unwrap();
+            let service = Arc::new(service);
+            service.trigger(&UserId::new("1"), &UserId::new("2"), Purpose::Reset).await.unwrap();
+            let (token, _) = outbox.last_link_and_code().unwrap();
+            let gate = ExtractorGate::new((), |_: axum::http::HeaderMap| Err(StatusCode::FORBIDDEN));
+            let web = ResetWeb::new(service, Arc::new(gate), WebSettings::new("/login").layout(host_layout));
+            let server = tokio::spawn(async move { axum::serve(listener, web.router()).await });
+
+            let tab = world.tab("host-layout", true).await;
+            tab.open(&format!("{origin}/app/password-reset/{token}")).await;
+            tab.find("#reset-form").await;
+            tab.find("header nav").await;
+            tab.type_into("#new_password", WEAK).await;
+            wait_for_meter(&tab, "Too Weak", "strength-too-weak").await;
+            let found = tab.axe_violations().await;
+            server.abort();
+            assert!(found.is_empty(), "axe-core found, in the host's layout:\n{}", found.join("\n"));
+        },
+    )
+    .await;
+}
+
+/// The admin's User Details page for `id`, reloaded; the text of the panel.
+async fn panel(tab: &Tab, id: &str) -> String {
+    tab.open(&format!("/admin/users/{id}")).await;
+    tab.wait_for_text("h1", "User Details").await;
+    tab.text(".reset-panel").await
+}
+
+#[tokio::test]
+async fn the_admin_sees_where_the_reset_stands_and_can_cancel_it() {
+    browser_test("the_admin_sees_where_the_reset_stands_and_can_cancel_it", |world: Arc<World>| async move {
+        let admin = world.tab("admin", true).await;
+        let sam = "sam.web@inzant.example";
+        let email = admin_sends(&world, &admin, "1002", sam, "Reset Password").await;
+
+        let waiting = panel(&admin, "1002").await;
+        for expected in ["Waiting for the user", "Reset email sent to sam.web@inzant.example by Ada Admin", "5 code attempts left"] {
+            assert!(waiting.contains(expected), "the panel lacks {expected:?}:\n{waiting}");
+        }
+        // The script shows times in the viewer's zone: no raw "UTC" left from the server.
+        let sent_at = admin.attr("#reset-sent time", "datetime").await.unwrap_or_default();
+        assert!(sent_at.ends_with('Z'), "{sent_at}");
+        admin.click_named(".menu-button", "More Options").await;
+        admin.find_named(".menu-item", "Cancel Reset").await;
+
+        // The user, in a browser of their own, sets the password.
+        let user = world.tab("user", true).await;
+        open_link(&user, &email).await;
+        fill_and_save(&user, &email.code, STRONG).await;
+        user.wait_for_location("/login?reset=done").await;
+
+        let done = panel(&admin, "1002").await;
+        assert!(done.contains("Completed"), "{done}");
+        assert!(done.contains("New password set"), "{done}");
+        assert!(!done.contains("Waiting for the user"), "{done}");
+        admin.click_named(".menu-button", "More Options").await;
+        let items = admin.client.find_all(Locator::Css(".menu-item")).await.unwrap();
+        for item in items {
+            assert_ne!(item.text().await.unwrap(), "Cancel Reset", "nothing is live to cancel");
+        }
+
+        // Another email to Dana, then the admin cancels it.
+        let dana = "dana.device@inzant.example";
+        let second = admin_sends(&world, &admin, "1003", dana, "Reset Password").await;
+        admin.click_named(".menu-button", "More Options").await;
+        admin.click_named(".menu-item", "Cancel Reset").await;
+        let flash = admin.wait_for_text(".flash.success", "was cancelled").await;
+        assert!(flash.contains(dana), "{flash}");
+        let cancelled = admin.text(".reset-panel").await;
+        assert!(cancelled.contains("Cancelled by Ada Admin"), "{cancelled}");
+
+        user.open(&second.link).await;
+        user.wait_for_text(
+            ".message.error",
+            "This link was cancelled by your administrator. Ask them for a new email if you still need to set your password.",
+        )
+        .await;
+    })
+    .await;
+}

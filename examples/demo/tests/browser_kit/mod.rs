@@ -74,6 +74,20 @@ kill -s KILL -- -$$"#;
 /// The line the watchdog prints when the program exits.
 const EXITED: &str = "inzant-browser-test: ";
 
+/// axe-core's script: `INZANT_AXE_JS`, or the npm package that
+/// `scripts/test` installs into `target/web-tools`.
+fn axe_source() -> String {
+    let path = std::env::var("INZANT_AXE_JS").map(PathBuf::from).unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/web-tools/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read axe-core from {} ({e}): run scripts/test, or npm install --prefix target/web-tools axe-core@4.14.1",
+            path.display()
+        )
+    })
+}
+
 /// The workspace's `test-output/` directory.
 pub fn output_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-output");
@@ -459,7 +473,10 @@ where
 }
 
 /// One WebDriver command, failing the test (instead of hanging) if it never answers.
-async fn command<T>(what: &str, future: impl Future<Output = Result<T, fantoccini::error::CmdError>>) -> T {
+pub async fn command<T>(
+    what: &str,
+    future: impl Future<Output = Result<T, fantoccini::error::CmdError>>,
+) -> T {
     match tokio::time::timeout(COMMAND_LIMIT, future).await {
         Ok(Ok(value)) => value,
         Ok(Err(error)) => panic!("{what}: {error}"),
@@ -609,6 +626,30 @@ impl Tab {
         self.type_into("#username", username).await;
         self.type_into("#password", password).await;
         self.click("form[action='/login'] button[type='submit']").await;
+    }
+
+    /// axe-core's WCAG 2.0/2.1 level A and AA violations on the page as it
+    /// is now, one line each (rule, impact, the elements). Needs a window
+    /// with JavaScript on (axe-core waits on timers).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        // One script: axe-core defines itself, then runs; errors come back as a violation.
+        let run = format!(
+            r#"const done = arguments[arguments.length - 1];
+            try {{
+                {source}
+                const engine = (typeof axe !== "undefined") ? axe : window.axe;
+                engine.run(document, {{ preload: false, runOnly: {{ type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }} }})
+                    .then(result => done(result.violations.map(v =>
+                        v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.map(n => n.html).join(" | "))))
+                    .catch(error => done(["axe failed: " + error]));
+            }} catch (error) {{
+                done(["axe could not start: " + error]);
+            }}"#,
+            source = axe_source()
+        );
+        let found = command("running axe-core", self.client.execute_async(&run, Vec::new())).await;
+        let Value::Array(found) = found else { panic!("axe-core answered {found:?}") };
+        found.iter().map(|v| v.as_str().unwrap_or("?").to_owned()).collect()
     }
 
     /// Resizes the window so the page's viewport is `width`×`height`, then

@@ -1,0 +1,318 @@
+//! The adapter inside someone else's application: mounted under a path of
+//! the one public URL, in the host's layout, speaking the host's words,
+//! with the admin read by the host's own extractor.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::response::Redirect;
+use http_body_util::BodyExt;
+use inzant_reset_axum::maud::{DOCTYPE, Markup, html};
+use inzant_reset_axum::{ExtractorGate, Page, ResetWeb, WebSettings};
+use inzant_reset_core::hash::HashParams;
+use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::policy::{PasswordPolicy, Rule, StrengthLevel};
+use inzant_reset_core::prelude::*;
+use tower::ServiceExt;
+
+const ORIGIN: &str = "https://acme.example";
+
+#[derive(Debug)]
+struct Dutch;
+
+impl Wording for Dutch {
+    fn product_name(&self) -> Cow<'_, str> {
+        "Acme Verkoop".into()
+    }
+    fn language(&self) -> Cow<'_, str> {
+        "nl".into()
+    }
+    fn text(&self, text: Text) -> Cow<'_, str> {
+        match text {
+            Text::ResetHeading => "Wachtwoord opnieuw instellen".into(),
+            Text::SaveButton => "Nieuw wachtwoord opslaan".into(),
+            Text::CodeLabel => "Code uit de e-mail".into(),
+            Text::FormIntro => "Voor {name} ({username}).".into(),
+            Text::WorksUntil => "Geldig tot {time}.".into(),
+            other => other.english().into(),
+        }
+    }
+    fn strength_label(&self, level: StrengthLevel) -> Cow<'_, str> {
+        match level {
+            StrengthLevel::TooWeak => "Te zwak".into(),
+            StrengthLevel::Weak => "Zwak".into(),
+            StrengthLevel::Acceptable => "Voldoende".into(),
+            StrengthLevel::Good => "Goed".into(),
+            StrengthLevel::Strong => "Sterk".into(),
+        }
+    }
+    fn rule(&self, rule: Rule, policy: &PasswordPolicy) -> Cow<'_, str> {
+        match rule {
+            Rule::Symbol => "Een leesteken".into(),
+            other => inzant_reset_core::words::english::rule(other, policy).into(),
+        }
+    }
+    fn refusal(&self, error: &ResetError) -> Cow<'_, str> {
+        match error {
+            ResetError::IncorrectCode { attempts_left } => {
+                format!("Onjuiste code. Nog {attempts_left} pogingen.").into()
+            }
+            other => inzant_reset_core::words::english::refusal(self, other).into(),
+        }
+    }
+}
+
+/// The host's own page: its navigation, its style sheet, its footer.
+fn host_layout(page: Page<'_>) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(page.language) {
+            head {
+                meta charset="utf-8";
+                title { (page.title) }
+                link rel="stylesheet" href="/static/acme.css";
+                (page.head)
+            }
+            body {
+                nav class="acme-nav" { a href="/" { "Acme home" } }
+                main { (page.body) }
+                footer { "© Acme" }
+            }
+        }
+    }
+}
+
+struct App {
+    router: Router,
+    outbox: Arc<MemoryOutbox>,
+}
+
+fn app() -> App {
+    let directory = Arc::new(MemoryDirectory::new());
+    for (id, username, user_type) in
+        [("1", "boss@acme.example", UserType::Admin), ("2", "sam@acme.example", UserType::Web)]
+    {
+        directory.insert(User {
+            id: UserId::new(id),
+            username: username.into(),
+            display_name: format!("<{username}>"),
+            email_to: None,
+            user_type,
+            has_password: true,
+        });
+    }
+    let outbox = Arc::new(MemoryOutbox::new());
+    let mut config = ResetConfig::new(format!("{ORIGIN}/sales"));
+    config.resend_cooldown = Duration::ZERO;
+    let service = ResetService::builder(
+        Arc::new(MemoryStore::new()),
+        directory,
+        outbox.clone(),
+        CodeKeys::new(vec![5; 32], vec![]).unwrap(),
+        config,
+    )
+    .wording(Arc::new(Dutch))
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap();
+    // The host's extractor: its own (here, a header); its own answer for strangers.
+    let gate = ExtractorGate::new((), |headers: HeaderMap| {
+        match headers.get("x-acme-user").and_then(|v| v.to_str().ok()) {
+            Some(id) => Ok(UserId::new(id)),
+            None => Err(Redirect::to("/login?next=admin")),
+        }
+    });
+    let settings = WebSettings::new("/login").layout(host_layout);
+    let router = Router::new().merge(ResetWeb::new(Arc::new(service), Arc::new(gate), settings).router());
+    App { router, outbox }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl App {
+    async fn call(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn trigger(&self, user: &str, admin: Option<&str>) -> Answer {
+        let mut request = Request::post(format!("/sales/admin/users/{user}/reset-password"))
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(admin) = admin {
+            request = request.header("x-acme-user", admin);
+        }
+        self.call(request.body(Body::from("purpose=reset")).unwrap()).await
+    }
+
+    async fn reset_link(&self) -> (String, String) {
+        let answer = self.trigger("2", Some("1")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let (token, code) = self.outbox.last_link_and_code().unwrap();
+        (format!("/sales/password-reset/{token}"), code)
+    }
+}
+
+#[tokio::test]
+async fn the_reset_page_sits_in_the_hosts_layout_and_speaks_its_words() {
+    let app = app();
+    let (path, _) = app.reset_link().await;
+    let page = app.call(Request::get(&path).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
+    for expected in [
+        "<html lang=\"nl\">",
+        "<title>Wachtwoord opnieuw instellen – Acme Verkoop</title>",
+        "<nav class=\"acme-nav\">",
+        "href=\"/static/acme.css\"",
+        "href=\"assets/reset.css\"",
+        "<footer>© Acme</footer>",
+        "<h1>Wachtwoord opnieuw instellen</h1>",
+        "Voor <strong>&lt;sam@acme.example&gt;</strong> (sam@acme.example).",
+        ">Code uit de e-mail</label>",
+        ">Nieuw wachtwoord opslaan</button>",
+        ">Een leesteken</li>",
+        "Geldig tot <time datetime=\"",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?} in {html}");
+    }
+    assert_eq!(html.matches("<main").count(), 1, "the content is not a second <main>");
+    assert!(!html.contains("Inzant"), "{html}");
+    assert!(!html.contains("action=\"\""), "an empty form action is invalid HTML");
+    assert!(page.headers.get(header::CONTENT_SECURITY_POLICY).is_some());
+}
+
+#[tokio::test]
+async fn refusals_and_the_meter_speak_the_hosts_words() {
+    let app = app();
+    let (path, code) = app.reset_link().await;
+    let last = (code.as_bytes()[5] - b'0' + 1) % 10;
+    let wrong = format!("{}{last}", &code[..5]);
+    let body = format!(
+        "code={wrong}&new_password=Velvet-Harbour-Lantern-42&confirm_password=Velvet-Harbour-Lantern-42"
+    );
+    let request = Request::post(&path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let answer = app.call(request).await;
+    assert!(answer.body.contains("Onjuiste code. Nog 4 pogingen."), "{}", answer.body);
+
+    let request = Request::post(format!("{path}/strength"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"password": "password"}"#))
+        .unwrap();
+    let answer = app.call(request).await;
+    let json: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(json["label"], "Te zwak");
+    assert_eq!(json["level"], "too_weak", "machine names stay the same");
+}
+
+#[tokio::test]
+async fn routes_live_under_the_public_urls_path_only() {
+    let app = app();
+    let (path, _) = app.reset_link().await;
+    let bare = path.trim_start_matches("/sales");
+    let answer = app.call(Request::get(bare).body(Body::empty()).unwrap()).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let script =
+        app.call(Request::get("/sales/password-reset/assets/reset.js").body(Body::empty()).unwrap()).await;
+    assert_eq!(script.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_hosts_extractor_names_the_admin_and_its_refusal_is_answered_as_it_is() {
+    let app = app();
+    let stranger = app.trigger("2", None).await;
+    assert_eq!(stranger.status, StatusCode::SEE_OTHER);
+    assert_eq!(stranger.headers.get(header::LOCATION).unwrap(), "/login?next=admin");
+    assert!(app.outbox.emails().is_empty());
+
+    let not_an_admin = app.trigger("1", Some("2")).await;
+    assert_eq!(not_an_admin.status, StatusCode::FORBIDDEN);
+    let json: serde_json::Value = serde_json::from_str(&not_an_admin.body).unwrap();
+    assert_eq!(json["error"], "Only an administrator can send a password reset email.");
+
+    let sent = app.trigger("2", Some("1")).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(json["sent_to"], "sam@acme.example");
+    assert_eq!(json["purpose"], "reset");
+}
+
+#[tokio::test]
+async fn emailed_links_point_under_the_mount_path() {
+    let app = app();
+    app.reset_link().await;
+    let email = app.outbox.emails().pop().unwrap();
+    let text = secrecy::ExposeSecret::expose_secret(&email.text).to_owned();
+    assert!(
+        text.lines().any(|line| line.starts_with("https://acme.example/sales/password-reset/")),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_routes_can_live_under_the_hosts_own_path_and_the_pages_alone() {
+    let directory = Arc::new(MemoryDirectory::new());
+    for (id, user_type) in [("1", UserType::Admin), ("2", UserType::Web)] {
+        directory.insert(User {
+            id: UserId::new(id),
+            username: format!("u{id}@acme.example"),
+            display_name: format!("U{id}"),
+            email_to: None,
+            user_type,
+            has_password: true,
+        });
+    }
+    let outbox = Arc::new(MemoryOutbox::new());
+    let service = ResetService::builder(
+        Arc::new(MemoryStore::new()),
+        directory,
+        outbox.clone(),
+        CodeKeys::new(vec![5; 32], vec![]).unwrap(),
+        ResetConfig::new(ORIGIN),
+    )
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap();
+    let gate = ExtractorGate::new((), |_: HeaderMap| Ok::<_, StatusCode>(UserId::new("1")));
+    let settings = WebSettings::new("/login").admin_path("/accounts/").after_reset("/welcome-back");
+    let web = ResetWeb::new(Arc::new(service), Arc::new(gate), settings);
+    let call = |router: Router, request: Request<Body>| async move { router.oneshot(request).await.unwrap() };
+    let trigger = |path: &str| {
+        Request::post(path.to_owned()).header(header::ORIGIN, ORIGIN).body(Body::empty()).unwrap()
+    };
+    assert_eq!(
+        call(web.router(), trigger("/admin/users/2/reset-password")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(web.pages(), trigger("/accounts/2/reset-password")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(call(web.admin(), trigger("/accounts/2/reset-password")).await.status(), StatusCode::OK);
+
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    let strong = "Velvet-Harbour-Lantern-42";
+    let submit = Request::post(format!("/password-reset/{token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("code={code}&new_password={strong}&confirm_password={strong}")))
+        .unwrap();
+    let saved = call(web.pages(), submit).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(saved.headers().get(header::LOCATION).unwrap(), "/welcome-back");
+}

@@ -1,0 +1,198 @@
+//! What a host replaces: who may send resets, the words of the emails, the
+//! mail itself (from the email's facts), and the sign-in check.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use inzant_reset_core::email::EmailMessage;
+use inzant_reset_core::error::DirectoryError;
+use inzant_reset_core::hash::HashParams;
+use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::ports::{AdminAction, Authorization};
+use inzant_reset_core::prelude::*;
+use inzant_reset_core::words::{ResetEmailCopy, ResetEmailFacts, english};
+use secrecy::{ExposeSecret, SecretString};
+
+fn person(id: &str, name: &str, user_type: UserType) -> User {
+    User {
+        id: UserId::new(id),
+        username: format!("{}@acme.example", name.to_lowercase().replace(' ', ".")),
+        display_name: name.to_owned(),
+        email_to: None,
+        user_type,
+        // Device users here were set up without a password (and get "Create Password").
+        has_password: user_type != UserType::Device,
+    }
+}
+
+/// Managers are web users whose name says so; they may send resets to the
+/// device users of their own team (the word after the dash), admins to anyone.
+#[derive(Debug)]
+struct Teams;
+
+fn team(user: &User) -> &str {
+    user.display_name.rsplit(" - ").next().unwrap_or("")
+}
+
+#[async_trait]
+impl Authorization for Teams {
+    async fn may_manage_resets(&self, actor: &User) -> Result<bool, DirectoryError> {
+        Ok(actor.user_type == UserType::Admin || actor.display_name.starts_with("Manager"))
+    }
+
+    async fn allows(&self, actor: &User, target: &User, action: AdminAction) -> Result<bool, DirectoryError> {
+        if actor.user_type == UserType::Admin {
+            return Ok(true);
+        }
+        let same_team = team(actor) == team(target) && target.user_type == UserType::Device;
+        Ok(same_team && action == AdminAction::SendReset(Purpose::Reset))
+    }
+}
+
+#[derive(Debug)]
+struct AcmeWords;
+
+impl Wording for AcmeWords {
+    fn product_name(&self) -> Cow<'_, str> {
+        "Acme Field Sales".into()
+    }
+
+    fn contact(&self) -> Cow<'_, str> {
+        "the Acme help desk (help@acme.example)".into()
+    }
+
+    fn reset_email(&self, facts: &ResetEmailFacts<'_>) -> ResetEmailCopy {
+        let mut copy = english::reset_email(self, facts);
+        copy.subject = format!("Your Acme password, {}", facts.user.display_name);
+        copy.intro = "Your manager asked us to send you a new password link.".to_owned();
+        copy
+    }
+}
+
+struct World {
+    service: ResetService,
+    outbox: Arc<MemoryOutbox>,
+    directory: Arc<MemoryDirectory>,
+}
+
+fn world() -> World {
+    let directory = Arc::new(MemoryDirectory::new());
+    for user in [
+        person("1", "Ada Admin", UserType::Admin),
+        person("2", "Manager Mo - north", UserType::Web),
+        person("3", "Tablet Tia - north", UserType::Device),
+        person("4", "Tablet Tom - south", UserType::Device),
+        person("5", "Sam Web - north", UserType::Web),
+    ] {
+        directory.insert(user);
+    }
+    let outbox = Arc::new(MemoryOutbox::new());
+    let service = ResetService::builder(
+        Arc::new(MemoryStore::new()),
+        directory.clone(),
+        outbox.clone(),
+        CodeKeys::new(vec![9; 32], vec![]).unwrap(),
+        ResetConfig::new("https://acme.example/sales"),
+    )
+    .authorization(Arc::new(Teams))
+    .wording(Arc::new(AcmeWords))
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap();
+    World { service, outbox, directory }
+}
+
+fn id(id: &str) -> UserId {
+    UserId::new(id)
+}
+
+#[tokio::test]
+async fn the_hosts_authorization_decides_who_may_send_whom_a_reset() {
+    let w = world();
+    w.service.trigger(&id("2"), &id("3"), Purpose::Reset).await.unwrap();
+    for (actor, target, purpose) in [
+        ("2", "4", Purpose::Reset),  // another team
+        ("2", "5", Purpose::Reset),  // not a device user
+        ("2", "3", Purpose::Create), // not an action managers may take
+        ("5", "3", Purpose::Reset),  // not a manager
+    ] {
+        let refused = w.service.trigger(&id(actor), &id(target), purpose).await.unwrap_err();
+        assert!(matches!(refused, ResetError::NotAllowed), "{actor} → {target}: {refused:?}");
+        assert_eq!(
+            English.refusal(&refused),
+            "Only an administrator can send a password reset email.",
+            "the refusal keeps today's sentence"
+        );
+    }
+    w.service.trigger(&id("1"), &id("4"), Purpose::Create).await.unwrap();
+    assert_eq!(w.outbox.emails().len(), 2);
+}
+
+#[tokio::test]
+async fn those_who_may_not_manage_resets_learn_nothing_about_which_users_exist() {
+    let w = world();
+    let refused = w.service.trigger(&id("5"), &id("no-such-user"), Purpose::Reset).await.unwrap_err();
+    assert!(matches!(refused, ResetError::NotAllowed), "{refused:?}");
+    let refused = w.service.trigger(&id("2"), &id("no-such-user"), Purpose::Reset).await.unwrap_err();
+    assert!(matches!(refused, ResetError::UnknownUser), "{refused:?}");
+}
+
+#[tokio::test]
+async fn emails_speak_the_hosts_words_and_come_from_its_product() {
+    let w = world();
+    w.service.trigger(&id("1"), &id("3"), Purpose::Reset).await.unwrap();
+    let email = w.outbox.emails().pop().unwrap();
+    assert_eq!(email.subject, "Your Acme password, Tablet Tia - north");
+    assert_eq!(email.from.name.as_deref(), Some("Acme Field Sales"));
+    let text = email.text.expose_secret();
+    assert!(text.contains("Your manager asked us to send you a new password link."), "{text}");
+    assert!(text.contains("contact the Acme help desk (help@acme.example)"), "{text}");
+    assert!(!text.contains("Inzant"), "{text}");
+    let html = email.html.expose_secret();
+    assert!(html.contains("Your manager asked us"), "{html}");
+    assert!(!html.contains("Inzant"), "{html}");
+}
+
+#[tokio::test]
+async fn an_email_carries_its_facts_for_hosts_that_compose_their_own() {
+    let w = world();
+    let receipt = w.service.trigger(&id("1"), &id("3"), Purpose::Create).await.unwrap();
+    let email = w.outbox.emails().pop().unwrap();
+    let (token, code) = w.outbox.last_link_and_code().unwrap();
+    match &email.message {
+        EmailMessage::Reset { purpose, link, code: sent, expires_at } => {
+            assert_eq!(*purpose, Purpose::Create);
+            assert_eq!(link.expose_secret(), format!("https://acme.example/sales/password-reset/{token}"));
+            assert_eq!(sent.expose(), code);
+            assert_eq!(*expires_at, receipt.expires_at);
+        }
+        other => panic!("a reset email carries a link and a code, not {other:?}"),
+    }
+    assert_eq!(email.user.id, id("3"));
+    let shown = format!("{:?}", email.message);
+    assert!(!shown.contains(&token) && !shown.contains(&code), "{shown}");
+}
+
+#[tokio::test]
+async fn the_hosts_sign_in_verifies_through_the_service_like_the_reset_hashed() {
+    let w = world();
+    w.service.trigger(&id("1"), &id("3"), Purpose::Reset).await.unwrap();
+    let (token, code) = w.outbox.last_link_and_code().unwrap();
+    // Typed on a tablet with a decomposed "é"; signed in later from a PC with the composed one.
+    let typed = "Cafe\u{301}-Harbour-Lantern-42";
+    let form = SubmitForm { code: code.into(), new_password: typed.into(), confirm_password: typed.into() };
+    w.service.submit(&token, &form).await.unwrap();
+    let stored = w.directory.password_hash(&id("3")).unwrap();
+    let composed = SecretString::from("Caf\u{e9}-Harbour-Lantern-42");
+    assert!(w.service.verify(&composed, stored.as_str()).await.unwrap());
+    assert!(
+        !w.service.verify(&SecretString::from("Cafe-Harbour-Lantern-42"), stored.as_str()).await.unwrap()
+    );
+    assert!(!w.service.needs_rehash(stored.as_str()));
+    let rehashed = w.service.hash_password(&composed).await.unwrap();
+    assert!(w.service.verify(&composed, rehashed.as_str()).await.unwrap());
+    assert!(w.service.verify(&composed, "not a hash").await.is_err());
+}
