@@ -1,7 +1,7 @@
 //! The demo's settings, read from the environment (SPEC §6).
 //!
 //! Three more variables exist only to serve a load test (`scripts/load`,
-//! `benches/src/bin/load.rs`), and are left unset otherwise:
+//! `benches/load`), and are left unset otherwise:
 //! `INZANT_DEMO_LOAD_USERS=N` seeds N extra device users without a password
 //! (`load-00001@inzant.example`, …; one reset each, since a user has at most
 //! one live request, a cooldown and a daily cap), `INZANT_RESET_DAILY_CAP`
