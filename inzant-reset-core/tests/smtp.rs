@@ -32,17 +32,11 @@ const EMAIL_TO: &str = "zoe.personal@example.org";
 
 // ---- The world around the mailer ----
 
-/// The real SMTP server `scripts/test` started: its URL and its maildir.
+/// The real SMTP server (aiosmtpd, started for this test binary unless
+/// `scripts/test` already runs one): its URL and its maildir.
 fn real_server() -> (String, PathBuf) {
-    let url = std::env::var("INZANT_TEST_SMTP_URL").unwrap_or_else(|_| {
-        panic!(
-            "INZANT_TEST_SMTP_URL is not set. The mail tests need a real SMTP server: \
-             run them through scripts/test, which starts aiosmtpd (see scripts/smtp.sh)."
-        )
-    });
-    let maildir = std::env::var("INZANT_TEST_MAILDIR")
-        .unwrap_or_else(|_| panic!("INZANT_TEST_MAILDIR is not set: run the tests through scripts/test."));
-    (url, PathBuf::from(maildir))
+    let server = inzant_reset_test_support::smtp();
+    (server.url.clone(), server.maildir.clone())
 }
 
 /// A username no other test (or earlier run against the same server) uses,

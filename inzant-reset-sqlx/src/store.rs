@@ -400,10 +400,7 @@ mod plans {
     use sqlx::Row;
 
     fn database_url() -> String {
-        match std::env::var("DATABASE_URL") {
-            Ok(url) if !url.trim().is_empty() => url,
-            _ => panic!("DATABASE_URL is not set: the query-plan test needs PostgreSQL (run scripts/test)"),
-        }
+        inzant_reset_test_support::database_url()
     }
 
     /// The plan of `sql` with `bind`'s parameters, as PostgreSQL's JSON.

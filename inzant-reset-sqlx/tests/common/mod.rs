@@ -1,5 +1,5 @@
 //! Shared set-up for the PostgreSQL tests: the database comes from
-//! `DATABASE_URL`, which `scripts/test` sets after starting a private cluster.
+//! `DATABASE_URL`, or a private cluster the tests start themselves.
 
 #![allow(dead_code)]
 
@@ -20,16 +20,10 @@ use time::OffsetDateTime;
 /// The schema the tests of this crate (other than the conformance suite) use.
 pub const TEST_SCHEMA: &str = "inzant_reset_test";
 
-/// The test database's URL. Fails the test, rather than skipping it, when unset.
+/// The test database's URL: `DATABASE_URL`, or a private cluster started
+/// for this test binary.
 pub fn database_url() -> String {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!(
-            "DATABASE_URL is not set: the inzant-reset-sqlx tests need a real PostgreSQL server. \
-             Run `scripts/test`, which starts a private PostgreSQL 15 cluster and sets DATABASE_URL, \
-             or set DATABASE_URL to a database you can write to."
-        ),
-    }
+    inzant_reset_test_support::database_url()
 }
 
 /// A fresh pool of up to `max` connections, with `schema` migrated.

@@ -27,16 +27,10 @@ pub const PUBLIC_URL: &str = "http://harbour.test";
 /// The seeded admin's password.
 pub const ADMIN_PASSWORD: &str = "Admin-Harbour-2024!";
 
-/// The server's `DATABASE_URL`. Fails the test, rather than skipping it, when unset.
+/// The server's URL: `DATABASE_URL`, or a private cluster started for this
+/// test binary (the tests create a database of their own in it).
 pub fn database_url() -> String {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!(
-            "DATABASE_URL is not set: the existing-backend tests need a real PostgreSQL server on which \
-             they may CREATE DATABASE. Run `scripts/test` (it starts one), or set DATABASE_URL, e.g. \
-             postgres://postgres@127.0.0.1:5432/postgres"
-        ),
-    }
+    inzant_reset_test_support::database_url()
 }
 
 /// `url` with its database name replaced by `name`.
