@@ -27,7 +27,8 @@ impl RequestId {
     }
 
     /// An id from a number, for tests.
-    pub fn from_u128(value: u128) -> Self {
+    #[cfg(test)]
+    pub(crate) fn from_u128(value: u128) -> Self {
         Self(Uuid::from_u128(value))
     }
 
