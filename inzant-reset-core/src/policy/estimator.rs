@@ -19,7 +19,7 @@ pub(crate) const SEGMENT_MAX_CHARS: usize = 16;
 /// ten-digit date or keypad walk, whose digits are all l33t symbols.
 pub(crate) const SEGMENT_MAX_UNITS: u64 = 2_000;
 /// Most work units all stock calls of one windowed estimate may cost together.
-pub(crate) const TOTAL_MAX_UNITS: u64 = 9_000;
+pub(crate) const TOTAL_MAX_UNITS: u64 = CALL_MAX_UNITS;
 /// Characters before a segment's cut that the next segment rates again,
 /// when a segment has matches to spare there: zxcvbn's date patterns are up
 /// to 10 characters, so one crossing the cut starts within 9 of it.
