@@ -46,9 +46,12 @@
 //!     constant code-point step of 1 to 5): one match, with zxcvbn's
 //!     sequence formula;
 //!   - *segments* of the remaining text, each at most 16 characters and
-//!     1,100 units, cut preferably where the character class changes so
-//!     words stay whole, each rated by one stock call whose matches are
-//!     kept.
+//!     2,000 units (a ten-digit date fits), cut preferably where the
+//!     character class changes so words stay whole, each rated by one stock
+//!     call whose matches are kept — except those ending in the last 9
+//!     characters before a cut, which the next segment rates again so that
+//!     a date or word the cut broke is found whole (a keyboard walk longer
+//!     than a segment is joined across the cut instead).
 //!
 //!   The matches of all parts form one match sequence, scored with zxcvbn's
 //!   own formula: `l! × ∏ guesses + 10000^(l−1)` for `l` matches (adjacent
@@ -60,9 +63,10 @@
 //!   are those of the weakest part (for a run, of a stock call on a short
 //!   sample of it); otherwise there are none, as with stock zxcvbn.
 //!
-//! So one call does at most 6,400 units of stock work (as much as the direct path) plus bookkeeping
-//! that is at most quadratic in the (capped) length: under 1 ms on the
-//! reference machine whatever the input (see `docs/PERFORMANCE.md`).
+//! So one call does at most 6,400 units of stock work (as much as the
+//! direct path) plus bookkeeping that is at most cubic in the 100 analyzed
+//! characters and small beside it: under 1 ms on the reference machine
+//! whatever the input (see `docs/PERFORMANCE.md`).
 //!
 //! **Effect on scores.** On the direct path there is none. On the windowed
 //! path, zxcvbn's formula makes any sequence of four or more matches

@@ -353,11 +353,11 @@ impl Windowed<'_, '_> {
     }
 
     /// Rates `text` segment by segment: the matches of each segment's stock
-    /// call become pieces, each segment a token. The last matches of a
-    /// segment may be a word, date or keyboard walk that the cut broke (into
-    /// one or several matches), so the matches that end within
-    /// [`REVISIT_CHARS`] of the cut are dropped, keeping at least one, and
-    /// the next segment starts where they started, to find them whole.
+    /// call become pieces, each segment a token. The end of a segment may
+    /// hold a word, date or keyboard walk that the cut broke (into one or
+    /// several matches), so unless the segment ends the text only its
+    /// matches up to [`REVISIT_CHARS`] before the cut are kept ([`keep`]),
+    /// and the next segment starts there, to find them whole.
     fn plain(&mut self, text: &[char], pieces: &mut Vec<Piece>, tokens: &mut Vec<Token>) {
         let mut start = 0;
         while start < text.len() {
@@ -365,11 +365,8 @@ impl Windowed<'_, '_> {
             let (mut matches, token) = self.segment(&text[start..end]);
             let mut next = end;
             if end < text.len() {
-                while matches.len() > 1 && end - next < REVISIT_CHARS {
-                    if let Some(last) = matches.pop() {
-                        next -= last.len;
-                    }
-                }
+                let kept = keep(&mut matches, (end - start).saturating_sub(REVISIT_CHARS));
+                next = start + kept;
             }
             for piece in matches {
                 push_piece(pieces, piece);
@@ -434,6 +431,35 @@ impl Windowed<'_, '_> {
             Some(FeedbackSource::None) | None => (None, Vec::new()),
         }
     }
+}
+
+/// Keeps the leading `matches` of a segment that end by character `target`
+/// (brute force is cut there, as it is rated per character), but at least
+/// one character's worth, and returns how many characters they cover.
+fn keep(matches: &mut Vec<Piece>, target: usize) -> usize {
+    let mut covered = 0;
+    let mut kept = 0;
+    for piece in matches.iter_mut() {
+        if covered + piece.len <= target.max(1) {
+            covered += piece.len;
+            kept += 1;
+        } else {
+            if piece.brute && covered < target {
+                piece.len = target - covered;
+                piece.log10_guesses = piece.len as f64;
+                covered = target;
+                kept += 1;
+            }
+            break;
+        }
+    }
+    if kept == 0 {
+        // The first match reaches past the target: keep it whole.
+        kept = 1;
+        covered = matches.first().map_or(0, |m| m.len);
+    }
+    matches.truncate(kept);
+    covered
 }
 
 /// Appends `piece`, joining it to the previous one when both are parts of a
@@ -690,6 +716,24 @@ mod tests {
         windowed.plain(&text, &mut pieces, &mut tokens);
         assert_eq!(pieces.iter().map(|p| p.len).sum::<usize>(), text.len(), "the pieces cover the text once");
         assert!(calls.iter().any(|c| c.contains("10/01/2002")), "{calls:?}");
+    }
+
+    #[test]
+    fn a_segment_keeps_its_matches_up_to_the_target_and_cuts_brute_force_there() {
+        let mut matches = vec![Piece::brute(3), Piece::matched(5, 3.0)];
+        assert_eq!(keep(&mut matches, 1), 1);
+        assert_eq!(matches, [Piece::brute(1)]);
+
+        let mut matches = vec![Piece::matched(4, 2.0), Piece::matched(3, 1.0), Piece::brute(6)];
+        assert_eq!(keep(&mut matches, 5), 4);
+        assert_eq!(matches.len(), 1);
+
+        // A first match past the target is kept whole: the next segment
+        // always starts further on.
+        let mut matches = vec![Piece::matched(12, 5.0), Piece::brute(4)];
+        assert_eq!(keep(&mut matches, 7), 12);
+        let mut matches = vec![Piece::matched(3, 1.0)];
+        assert_eq!(keep(&mut matches, 0), 3);
     }
 
     #[test]
