@@ -437,10 +437,11 @@ impl Windowed<'_, '_> {
 /// (brute force is cut there, as it is rated per character), but at least
 /// one character's worth, and returns how many characters they cover.
 fn keep(matches: &mut Vec<Piece>, target: usize) -> usize {
+    let target = target.max(1);
     let mut covered = 0;
     let mut kept = 0;
     for piece in matches.iter_mut() {
-        if covered + piece.len <= target.max(1) {
+        if covered + piece.len <= target {
             covered += piece.len;
             kept += 1;
         } else {
@@ -723,6 +724,9 @@ mod tests {
         let mut matches = vec![Piece::brute(3), Piece::matched(5, 3.0)];
         assert_eq!(keep(&mut matches, 1), 1);
         assert_eq!(matches, [Piece::brute(1)]);
+        // A segment shorter than the revisited span still moves on by one.
+        let mut matches = vec![Piece::brute(3), Piece::matched(5, 3.0)];
+        assert_eq!(keep(&mut matches, 0), 1);
 
         let mut matches = vec![Piece::matched(4, 2.0), Piece::matched(3, 1.0), Piece::brute(6)];
         assert_eq!(keep(&mut matches, 5), 4);
@@ -734,6 +738,16 @@ mod tests {
         assert_eq!(keep(&mut matches, 7), 12);
         let mut matches = vec![Piece::matched(3, 1.0)];
         assert_eq!(keep(&mut matches, 0), 3);
+    }
+
+    #[test]
+    fn a_keypad_walk_behind_a_symbol_in_a_short_segment_is_found_whole() {
+        // "@741852963" is too l33t-dense for one 16-character segment: the
+        // first segment stops inside the walk ("741852963" is in zxcvbn's
+        // password list), and the next one must start at the walk.
+        let mut oracle = |t: &str| zxcvbn::zxcvbn(t, &[]);
+        let estimate = estimate_windowed("@741852963", &mut oracle);
+        assert_eq!(estimate.score, u8::from(zxcvbn::zxcvbn("@741852963", &[]).score()));
     }
 
     #[test]
