@@ -57,14 +57,14 @@
 //!   own formula: `l! × ∏ guesses + 10000^(l−1)` for `l` matches (adjacent
 //!   brute force merged, sub-match minimums applied), then zxcvbn's score
 //!   thresholds (below 10³ guesses is 0, 10⁶ is 1, 10⁸ is 2, 10¹⁰ is 3,
-//!   above is 4). All stock calls of one estimate share a budget of 6,400
+//!   above is 4). All stock calls of one estimate share a budget of 5,000
 //!   units; text left when it runs out counts as brute force (10 guesses a
 //!   character). When the score is 2 or less the warning and suggestions
 //!   are those of the weakest part (for a run, of a stock call on a short
 //!   sample of it); otherwise there are none, as with stock zxcvbn.
 //!
-//! So one call does at most 6,400 units of stock work (as much as the
-//! direct path) plus bookkeeping that is at most cubic in the 100 analyzed
+//! So one call does at most 6,400 units of stock work (direct path) or
+//! 5,000 (windowed path) plus bookkeeping that is at most cubic in the 100 analyzed
 //! characters and small beside it: under 1 ms on the reference machine
 //! whatever the input (see `docs/PERFORMANCE.md`).
 //!
