@@ -501,7 +501,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_are_the_articles_words() {
+    fn labels_are_the_five_words_users_see() {
         let labels: Vec<_> = StrengthLevel::ALL.iter().map(|l| l.label()).collect();
         assert_eq!(labels, ["Too Weak", "Weak", "Acceptable", "Good", "Strong"]);
     }

@@ -109,7 +109,7 @@ fn the_long_corpus_is_not_all_strong() {
 }
 
 #[test]
-fn the_issues_examples_stay_below_acceptable() {
+fn repeated_ten_character_passwords_stay_below_acceptable() {
     let policy = PasswordPolicy::default();
     for password in [
         "Michael24$".repeat(9),
