@@ -72,19 +72,6 @@ pub(crate) struct FormView<'a> {
     pub(crate) code: String,
 }
 
-/// The policy's rules, in the order the list shows them.
-fn rules(policy: &PasswordPolicy) -> Vec<Rule> {
-    let mut rules = vec![Rule::MinLength];
-    let switchable = [
-        (policy.require_uppercase, Rule::Uppercase),
-        (policy.require_lowercase, Rule::Lowercase),
-        (policy.require_digit, Rule::Digit),
-        (policy.require_symbol, Rule::Symbol),
-    ];
-    rules.extend(switchable.into_iter().filter(|(on, _)| *on).map(|(_, rule)| rule));
-    rules
-}
-
 /// The reset (or create) form.
 pub(crate) fn reset_form(chrome: &Chrome<'_>, view: &FormView<'_>) -> Markup {
     let words = chrome.words;
@@ -127,7 +114,7 @@ pub(crate) fn reset_form(chrome: &Chrome<'_>, view: &FormView<'_>) -> Markup {
                     span id="strength" class="strength" aria-live="polite" {}
                 }
                 ul id="rules" class="rules" {
-                    @for rule in rules(view.policy) {
+                    @for rule in view.policy.rules() {
                         li data-rule=(rule.as_str()) class=(if view.unmet.contains(&rule) { "unmet" } else { "" }) {
                             (words.rule(rule, view.policy))
                         }

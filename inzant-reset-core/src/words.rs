@@ -436,6 +436,8 @@ pub mod english {
             Rule::Lowercase => "A lower-case letter".to_owned(),
             Rule::Digit => "A number".to_owned(),
             Rule::Symbol => "A symbol, such as ! or #".to_owned(),
+            Rule::NoUserDetails => "Not your name or username".to_owned(),
+            Rule::NoControlCharacters => "No tabs, line breaks or other control characters".to_owned(),
         }
     }
 

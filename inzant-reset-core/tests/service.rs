@@ -334,8 +334,11 @@ async fn an_expired_link_says_so_at_open_and_submit() {
 async fn the_meter_for_a_link_penalizes_the_users_own_name() {
     let h = harness();
     let (token, _) = h.send(&sam()).await;
+    // Sam's own name, joined with a year and a symbol: zxcvbn alone would
+    // say "Acceptable"; the user's details reach the meter and the rule refuses it.
     let report = h.service.strength(&token, &SecretString::from("Sam.web2026!")).await.unwrap();
-    assert_eq!(report.level(), StrengthLevel::Acceptable);
+    assert_eq!(report.level(), StrengthLevel::TooWeak);
+    assert_eq!(report.unmet(), [inzant_reset_core::policy::Rule::NoUserDetails]);
     let report = h.service.strength(&token, &SecretString::from("abc")).await.unwrap();
     assert_eq!(report.level().label(), "Too Weak");
     let strong = h.service.strength(&token, &SecretString::from(STRONG)).await.unwrap();

@@ -1,7 +1,12 @@
-//! A realistic corpus of passwords people type, for the agreement test and
-//! the strength benchmark: common passwords and their usual mutations
-//! (capitals, digits and symbols appended, leetspeak, dates), keyboard walks,
-//! passphrases and random strings, all at most 40 characters.
+//! Realistic corpora of passwords people type, for the agreement tests and
+//! the strength benchmark:
+//!
+//! - [`realistic`]: common passwords and their usual mutations (capitals,
+//!   digits and symbols appended, leetspeak, dates), keyboard walks,
+//!   passphrases and random strings, all at most 40 characters;
+//! - [`long`]: 41 to 128 characters, the inputs the windowed path rates:
+//!   passphrases, repeated passwords, repeated keyboard walks, concatenated
+//!   l33t words and random strings ([`LongFamily`]).
 //!
 //! Deterministic for a given seed. Not a security tool: it exists so the
 //! test suite and `benches/` measure agreement with stock zxcvbn on the same
@@ -302,6 +307,196 @@ pub fn realistic(seed: u64, count: usize) -> Vec<String> {
         };
         if password.chars().count() <= 40 {
             corpus.push(password);
+        }
+    }
+    corpus
+}
+
+/// The kinds of long password [`long`] generates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LongFamily {
+    /// Four to twelve common words joined by one separator, in one of
+    /// several case styles, sometimes with digits and a symbol.
+    Passphrase,
+    /// A short password (a word or name with digits and a symbol, a mutated
+    /// common password, a short random string) three to twelve times,
+    /// sometimes with a separator between copies, copies re-cased, or a
+    /// digit or symbol at the end.
+    RepeatedBase,
+    /// A keyboard walk, often with a symbol or digit, repeated.
+    RepeatedWalk,
+    /// Common words in leetspeak, concatenated with digits and symbols.
+    L33tWords,
+    /// Random strings over lower-case and digits, alphanumerics, or all
+    /// printable ASCII.
+    Random,
+}
+
+impl LongFamily {
+    /// Every family, in the order reports list them.
+    pub const ALL: [LongFamily; 5] =
+        [Self::Passphrase, Self::RepeatedBase, Self::RepeatedWalk, Self::L33tWords, Self::Random];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Passphrase => "passphrase",
+            Self::RepeatedBase => "repeated base",
+            Self::RepeatedWalk => "repeated walk",
+            Self::L33tWords => "l33t words",
+            Self::Random => "random",
+        }
+    }
+}
+
+/// Shortest and longest password of [`long`].
+const LONG_CHARS: std::ops::RangeInclusive<usize> = 41..=128;
+
+/// How the copies of a repeated base are cased.
+fn recase(word: &str, style: u32, index: usize) -> String {
+    match style {
+        0 => word.to_owned(),
+        1 => word.to_uppercase(),
+        2 => word.to_lowercase(),
+        3 => capitalize(&word.to_lowercase()),
+        // Alternating between copies.
+        _ if index.is_multiple_of(2) => word.to_owned(),
+        _ => word.to_uppercase(),
+    }
+}
+
+fn long_passphrase(rng: &mut StdRng) -> String {
+    let words = rng.random_range(4..=12);
+    let separator = pick(rng, SEPARATORS);
+    let style = rng.random_range(0..5u32);
+    let mut phrase = String::new();
+    for i in 0..words {
+        if i > 0 {
+            phrase.push_str(separator);
+        }
+        let word = pick(rng, COMMON_WORDS);
+        let word = match style {
+            4 if rng.random_bool(0.5) => word.to_uppercase(),
+            4 => word.to_owned(),
+            _ => recase(&capitalize(word), style, i),
+        };
+        phrase.push_str(&word);
+    }
+    if rng.random_bool(0.5) {
+        phrase.push_str(pick(rng, DIGITS));
+    }
+    if rng.random_bool(0.4) {
+        phrase.push_str(pick(rng, SYMBOLS));
+    }
+    phrase
+}
+
+/// A short base password, as people build them.
+fn short_base(rng: &mut StdRng) -> String {
+    match rng.random_range(0..4) {
+        // A name or word, two digits and a symbol: "Michael24$".
+        0 => format!(
+            "{}{:02}{}",
+            capitalize(pick(rng, COMMON_WORDS)),
+            rng.random_range(0..100),
+            pick(rng, SYMBOLS)
+        ),
+        1 => mutate(pick(rng, COMMON_WORDS), rng),
+        2 => {
+            let mut word = random_string(rng);
+            word.truncate(rng.random_range(4..=10));
+            word
+        }
+        _ => format!("{}{}", capitalize(pick(rng, COMMON_WORDS)), date(rng)),
+    }
+}
+
+fn repeated(rng: &mut StdRng, base: &str) -> String {
+    let copies = rng.random_range(3..=12);
+    let separator = if rng.random_bool(0.3) { pick(rng, SEPARATORS) } else { "" };
+    let style = if rng.random_bool(0.3) { rng.random_range(1..5u32) } else { 0 };
+    let mut text = String::new();
+    for i in 0..copies {
+        if i > 0 {
+            text.push_str(separator);
+        }
+        text.push_str(&recase(base, style, i));
+    }
+    match rng.random_range(0..4) {
+        0 => text.push_str(pick(rng, DIGITS)),
+        1 => text.push_str(pick(rng, SYMBOLS)),
+        _ => {}
+    }
+    text
+}
+
+fn repeated_walk(rng: &mut StdRng) -> String {
+    let mut base = pick(rng, KEYBOARD_WALKS).to_owned();
+    if rng.random_bool(0.3) {
+        base = capitalize(&base);
+    }
+    match rng.random_range(0..3) {
+        0 => base.push_str(pick(rng, SYMBOLS)),
+        1 => base.push_str(pick(rng, DIGITS)),
+        _ => {}
+    }
+    repeated(rng, &base)
+}
+
+fn l33t_words(rng: &mut StdRng) -> String {
+    let target = rng.random_range(LONG_CHARS);
+    let mut text = String::new();
+    while text.chars().count() < target {
+        let mut word = leet(pick(rng, COMMON_WORDS), rng);
+        if rng.random_bool(0.5) {
+            word = capitalize(&word);
+        }
+        text.push_str(&word);
+        match rng.random_range(0..3) {
+            0 => text.push_str(pick(rng, DIGITS)),
+            1 => text.push_str(pick(rng, SYMBOLS)),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn long_random(rng: &mut StdRng) -> String {
+    const ALPHABETS: [&str; 3] = [
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_=+[]{};:,.<>/?~|",
+    ];
+    let alphabet: Vec<char> = pick(rng, &ALPHABETS).chars().collect();
+    let len = rng.random_range(LONG_CHARS);
+    (0..len).filter_map(|_| alphabet.get(rng.random_range(0..alphabet.len())).copied()).collect()
+}
+
+/// `count` long passwords (41 to 128 characters) generated from `seed`, an
+/// equal share of each [`LongFamily`] in turn, each with its family.
+pub fn long(seed: u64, count: usize) -> Vec<(LongFamily, String)> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut corpus = Vec::with_capacity(count);
+    let mut families = LongFamily::ALL.iter().copied().cycle();
+    let mut family = LongFamily::Passphrase;
+    let mut retry = false;
+    while corpus.len() < count {
+        if !retry {
+            family = families.next().unwrap_or(LongFamily::Random);
+        }
+        let password = match family {
+            LongFamily::Passphrase => long_passphrase(&mut rng),
+            LongFamily::RepeatedBase => {
+                let base = short_base(&mut rng);
+                repeated(&mut rng, &base)
+            }
+            LongFamily::RepeatedWalk => repeated_walk(&mut rng),
+            LongFamily::L33tWords => l33t_words(&mut rng),
+            LongFamily::Random => long_random(&mut rng),
+        };
+        retry = !LONG_CHARS.contains(&password.chars().count());
+        if !retry {
+            corpus.push((family, password));
         }
     }
     corpus

@@ -1,0 +1,189 @@
+//! The windowed path of the strength meter (passwords over 40 characters, or
+//! too dense in l33t symbols for one stock zxcvbn call) against stock zxcvbn
+//! 3.1 plus the composition rules: level agreement on a generated corpus of
+//! long passwords, and never more lenient where it matters.
+//!
+//! Every comparison goes through `PasswordPolicy::evaluate_windowed`, which
+//! takes the windowed path even for short passwords, so these tests measure
+//! that path alone.
+
+use inzant_reset_core::policy::corpus::{self, LongFamily};
+use inzant_reset_core::policy::{PasswordPolicy, StrengthLevel};
+use proptest::prelude::*;
+
+const SAM: [&str; 3] = ["sam.web@inzant.example", "sam.web", "Sam Web"];
+
+/// The Inzant policy without its rules that do not depend on zxcvbn: the
+/// bare score, where a lenient estimate cannot hide behind an unmet rule.
+fn score_only() -> PasswordPolicy {
+    PasswordPolicy {
+        require_uppercase: false,
+        require_lowercase: false,
+        require_digit: false,
+        require_symbol: false,
+        forbid_user_details: false,
+        ..PasswordPolicy::default()
+    }
+}
+
+/// Ours is "more lenient" when stock refuses the password and ours would
+/// save it.
+fn more_lenient(policy: &PasswordPolicy, ours: StrengthLevel, stock: StrengthLevel) -> bool {
+    stock < policy.minimum_level && ours >= policy.minimum_level
+}
+
+#[derive(Default)]
+struct Tally {
+    agree: usize,
+    total: usize,
+    lenient: Vec<String>,
+}
+
+/// Compares each password (with a label for the report) with stock.
+fn compare(policy: &PasswordPolicy, passwords: &[(&str, String)]) -> Tally {
+    let mut tally = Tally::default();
+    for (label, password) in passwords {
+        let ours = policy.evaluate_windowed(password, &SAM).level();
+        let stock = policy.evaluate_reference(password, &SAM).level();
+        tally.total += 1;
+        if ours == stock {
+            tally.agree += 1;
+        } else {
+            println!("{label}: {password:?}: ours {ours}, stock {stock}");
+        }
+        if more_lenient(policy, ours, stock) {
+            tally.lenient.push(password.clone());
+        }
+    }
+    tally
+}
+
+#[test]
+fn the_long_corpus_has_every_family_and_only_long_passwords() {
+    let corpus = corpus::long(11, 100);
+    assert_eq!(corpus.len(), 100);
+    for family in LongFamily::ALL {
+        assert_eq!(corpus.iter().filter(|(f, _)| *f == family).count(), 20, "{}", family.name());
+    }
+    assert!(corpus.iter().all(|(_, p)| (41..=128).contains(&p.chars().count())));
+    assert_eq!(corpus, corpus::long(11, 100), "deterministic for a seed");
+}
+
+#[test]
+fn the_windowed_path_agrees_with_stock_on_long_passwords_and_is_never_more_lenient() {
+    let corpus: Vec<(&str, String)> =
+        corpus::long(2026, 600).into_iter().map(|(f, p)| (f.name(), p)).collect();
+    for policy in [PasswordPolicy::default(), score_only()] {
+        let tally = compare(&policy, &corpus);
+        let rate = tally.agree as f64 / tally.total as f64;
+        println!("agreement {}/{} = {:.2} %", tally.agree, tally.total, rate * 100.0);
+        assert!(tally.lenient.is_empty(), "more lenient than stock: {:?}", tally.lenient);
+        assert!(rate >= 0.98, "agreement {rate}");
+    }
+}
+
+#[test]
+fn the_windowed_path_agrees_with_stock_on_short_passwords_too() {
+    // Short passwords take the windowed path when they are dense in l33t
+    // symbols; here it is forced on the realistic corpus of up to 40.
+    let corpus: Vec<(&str, String)> =
+        corpus::realistic(2026, 1500).into_iter().map(|p| ("short", p)).collect();
+    for policy in [PasswordPolicy::default(), score_only()] {
+        let tally = compare(&policy, &corpus);
+        let rate = tally.agree as f64 / tally.total as f64;
+        println!("agreement {}/{} = {:.2} %", tally.agree, tally.total, rate * 100.0);
+        assert!(tally.lenient.is_empty(), "more lenient than stock: {:?}", tally.lenient);
+        assert!(rate >= 0.99, "agreement {rate}");
+    }
+}
+
+#[test]
+fn the_long_corpus_is_not_all_strong() {
+    // Agreement would mean little if every long password were "Strong".
+    let policy = score_only();
+    let weak = corpus::long(2026, 600)
+        .iter()
+        .filter(|(_, p)| policy.evaluate_reference(p, &SAM).level() < StrengthLevel::Strong)
+        .count();
+    assert!(weak >= 50, "only {weak} long passwords below Strong");
+}
+
+#[test]
+fn repeated_ten_character_passwords_stay_below_acceptable() {
+    let policy = PasswordPolicy::default();
+    for password in [
+        "Michael24$".repeat(9),
+        format!("{}7", "qwerty.".repeat(10)),
+        format!("{}&", "Family2005".repeat(10)),
+        format!("{}@", "Maggie1959".repeat(12)),
+        "Password1!".repeat(13).chars().take(128).collect(),
+    ] {
+        let stock = policy.evaluate_reference(&password, &SAM).level();
+        let ours = policy.evaluate(&password, &SAM).level();
+        assert!(stock < StrengthLevel::Acceptable, "{password}: stock {stock}");
+        assert!(ours < StrengthLevel::Acceptable, "{password}: ours {ours}");
+    }
+}
+
+/// Bases people repeat: a word or name, capitalised or not, with digits and
+/// a symbol, or a keyboard walk.
+fn base() -> impl Strategy<Value = String> {
+    let words = corpus::COMMON_WORDS.iter().chain(corpus::KEYBOARD_WALKS).copied().collect::<Vec<_>>();
+    (
+        proptest::sample::select(words),
+        any::<bool>(),
+        proptest::option::of(0u32..10_000),
+        proptest::option::of(proptest::sample::select(vec!["!", "$", "#", ".", "@", "*", "?", "!!"])),
+    )
+        .prop_map(|(word, capital, digits, symbol)| {
+            let mut base = if capital {
+                let mut chars = word.chars();
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            } else {
+                word.to_owned()
+            };
+            if let Some(digits) = digits {
+                base.push_str(&digits.to_string());
+            }
+            if let Some(symbol) = symbol {
+                base.push_str(symbol);
+            }
+            base
+        })
+}
+
+/// How the copies are cased: as typed, upper, lower, or alternating.
+fn recase(base: &str, style: u8, copy: usize) -> String {
+    match style {
+        1 => base.to_uppercase(),
+        2 => base.to_lowercase(),
+        3 if !copy.is_multiple_of(2) => base.to_uppercase(),
+        _ => base.to_owned(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Repeating a weak base, with or without separators, re-cased or not,
+    /// never rates above stock zxcvbn + the rules.
+    #[test]
+    fn repeating_separating_or_recasing_a_weak_base_never_rates_above_stock(
+        base in base(),
+        copies in 2usize..=12,
+        separator in proptest::sample::select(vec!["", "", "-", "_", ".", " ", "+", "!", "2"]),
+        style in 0u8..4,
+        tail in proptest::sample::select(vec!["", "", "1", "!", "2024", "x"]),
+    ) {
+        let policy = PasswordPolicy::default();
+        prop_assume!(policy.evaluate_reference(&base, &SAM).level() < StrengthLevel::Acceptable);
+        let mut password = (0..copies).map(|i| recase(&base, style, i)).collect::<Vec<_>>().join(separator);
+        password.push_str(tail);
+        prop_assume!(password.chars().count() <= policy.max_length);
+        for policy in [&policy, &score_only()] {
+            let stock = policy.evaluate_reference(&password, &SAM).level();
+            let ours = policy.evaluate_windowed(&password, &SAM).level();
+            prop_assert!(ours <= stock, "{:?}: ours {} stock {}", password, ours, stock);
+        }
+    }
+}
