@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 use inzant_reset_benches::adversarial_corpus;
 use inzant_reset_core::PasswordPolicy;
-use inzant_reset_core::policy::corpus;
+use inzant_reset_test_support::corpus;
 use plotters::prelude::*;
 
 const INPUTS: [&str; 3] = ["sam.web@inzant.example", "sam.web", "Sam Web"];

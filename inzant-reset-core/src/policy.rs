@@ -98,8 +98,6 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use unicode_normalization::UnicodeNormalization;
 
-#[doc(hidden)]
-pub mod corpus;
 mod estimator;
 mod user_details;
 
@@ -406,8 +404,9 @@ impl PasswordPolicy {
     /// Rates `password` with one stock zxcvbn 3.1 call on the whole of it,
     /// as [`PasswordPolicy::evaluate`] did before its cost was bounded. Its
     /// cost is unbounded (hundreds of milliseconds on some inputs): for
-    /// tests and benchmarks only, never for untrusted input.
-    #[doc(hidden)]
+    /// tests and benchmarks only, never for untrusted input (cargo feature
+    /// `estimator-internals`).
+    #[cfg(any(test, feature = "estimator-internals"))]
     pub fn evaluate_reference(&self, password: &str, user_inputs: &[&str]) -> StrengthReport {
         self.evaluate_with(password, user_inputs, |password, inputs| {
             let entropy = zxcvbn::zxcvbn(password, inputs);
@@ -426,8 +425,9 @@ impl PasswordPolicy {
 
     /// Rates `password` as [`PasswordPolicy::evaluate`] rates passwords too
     /// long or too l33t-dense for one stock call, even when it would fit one:
-    /// measures that path's accuracy. For tests and benchmarks.
-    #[doc(hidden)]
+    /// measures that path's accuracy. For tests and benchmarks (cargo feature
+    /// `estimator-internals`).
+    #[cfg(any(test, feature = "estimator-internals"))]
     pub fn evaluate_windowed(&self, password: &str, user_inputs: &[&str]) -> StrengthReport {
         self.evaluate_with(password, user_inputs, |password, inputs| {
             estimator::estimate_windowed(password, &mut |text| zxcvbn::zxcvbn(text, inputs))
@@ -778,8 +778,10 @@ mod tests {
                 (0..n).map(|_| symbols[rand::RngExt::random_range(&mut rng, 0..symbols.len())]).collect(),
             );
         }
-        inputs.extend(corpus::realistic(3, 300));
-        inputs.extend(corpus::long(3, 300).into_iter().map(|(_, password)| password));
+        inputs.extend(inzant_reset_test_support::corpus::realistic(3, 300));
+        inputs.extend(
+            inzant_reset_test_support::corpus::long(3, 300).into_iter().map(|(_, password)| password),
+        );
         for password in &inputs {
             let (estimate, calls) = recorded_calls(password);
             let units: Vec<u64> =
@@ -800,7 +802,7 @@ mod tests {
     fn the_bounded_meter_agrees_with_stock_zxcvbn_on_realistic_passwords() {
         let policy = PasswordPolicy::default();
         let relaxed = score_only();
-        let corpus = corpus::realistic(2026, 1500);
+        let corpus = inzant_reset_test_support::corpus::realistic(2026, 1500);
         let mut agree = 0;
         let mut total = 0;
         for password in &corpus {

@@ -7,8 +7,8 @@
 //! takes the windowed path even for short passwords, so these tests measure
 //! that path alone.
 
-use inzant_reset_core::policy::corpus::{self, LongFamily};
 use inzant_reset_core::policy::{PasswordPolicy, StrengthLevel};
+use inzant_reset_test_support::corpus::{self, LongFamily};
 use proptest::prelude::*;
 
 const SAM: [&str; 3] = ["sam.web@inzant.example", "sam.web", "Sam Web"];

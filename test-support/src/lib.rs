@@ -7,7 +7,9 @@
 //!   PostgreSQL cluster (the installed `initdb` and `postgres`) in a
 //!   temporary directory, on a free loopback port;
 //! - [`smtp`]: `INZANT_TEST_SMTP_URL` and `INZANT_TEST_MAILDIR` when set,
-//!   else Debian's `aiosmtpd` on a free loopback port, writing a maildir.
+//!   else Debian's `aiosmtpd` on a free loopback port, writing a maildir;
+//! - [`corpus`]: realistic and long password corpora for the strength
+//!   meter's agreement tests and benchmark.
 //!
 //! Each is started at most once per test process (with `cargo test`, once
 //! per test binary; `scripts/test` sets the variables, so nextest's
@@ -20,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod corpus;
 mod process;
 
 use std::net::{TcpListener, TcpStream};

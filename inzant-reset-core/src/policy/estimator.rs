@@ -172,6 +172,7 @@ pub(crate) fn estimate(password: &str, oracle: &mut Oracle<'_>) -> Estimate {
 
 /// Rates `password` on the windowed path even when it would fit one call:
 /// measures the windowed path's accuracy against stock zxcvbn.
+#[cfg(any(test, feature = "estimator-internals"))]
 pub(crate) fn estimate_windowed(password: &str, oracle: &mut Oracle<'_>) -> Estimate {
     let chars: Vec<char> = password.chars().collect();
     Windowed { oracle, spent: 0 }.run(&chars)
@@ -856,7 +857,7 @@ mod tests {
 
     #[test]
     fn stock_scores_a_match_sequence_with_the_windowed_formula() {
-        let passwords = crate::policy::corpus::realistic(5, 300);
+        let passwords = inzant_reset_test_support::corpus::realistic(5, 300);
         let mut checked = 0;
         for password in &passwords {
             let entropy = zxcvbn::zxcvbn(password, &["sam.web", "inzant"]);
@@ -877,7 +878,7 @@ mod tests {
 
     #[test]
     fn stock_scores_guesses_with_the_thresholds() {
-        for password in crate::policy::corpus::realistic(6, 300) {
+        for password in inzant_reset_test_support::corpus::realistic(6, 300) {
             let entropy = zxcvbn::zxcvbn(&password, &[]);
             assert_eq!(score_from_log10(entropy.guesses_log10()), u8::from(entropy.score()), "{password}");
         }
