@@ -377,6 +377,15 @@ mod tests {
     }
 
     #[test]
+    fn mailboxes_show_as_name_and_address() {
+        assert_eq!(
+            Mailbox::named("Ada Admin", "ada@inzant.example").to_string(),
+            "Ada Admin <ada@inzant.example>"
+        );
+        assert_eq!(Mailbox::address("ada@inzant.example").to_string(), "ada@inzant.example");
+    }
+
+    #[test]
     fn debug_of_an_email_hides_link_and_code() {
         let shown = format!("{:?}", email(Purpose::Reset));
         assert!(!shown.contains("012345"));

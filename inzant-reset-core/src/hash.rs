@@ -246,6 +246,23 @@ mod tests {
         Argon2id::new(HashParams::insecure_for_tests()).unwrap()
     }
 
+    #[tokio::test]
+    async fn argon2id_as_a_hasher_verifies_and_judges_its_own_hashes() {
+        let hasher = cheap();
+        let hash = Hasher::hash(&hasher, SecretString::from("Velvet#Harb7")).await.unwrap();
+        assert!(Hasher::verify(&hasher, SecretString::from("Velvet#Harb7"), hash.as_str()).await.unwrap());
+        assert!(!Hasher::verify(&hasher, SecretString::from("velvet#harb7"), hash.as_str()).await.unwrap());
+        assert!(!Hasher::needs_rehash(&hasher, hash.as_str()));
+        let stronger = Argon2id::new(HashParams::default()).unwrap();
+        assert!(Hasher::needs_rehash(&stronger, hash.as_str()));
+    }
+
+    #[test]
+    fn working_memory_shows_its_size_not_its_contents() {
+        let memory = cheap().memory().unwrap();
+        assert_eq!(format!("{memory:?}"), "HashMemory(64 KiB)");
+    }
+
     fn secret(text: &str) -> SecretString {
         SecretString::from(text.to_owned())
     }
