@@ -50,7 +50,8 @@ macro_rules! store_conformance_tests {
             finishing_records_when_the_request_ended,
             a_cancelled_request_cannot_be_counted_or_completed,
             concurrent_cancels_and_completions_let_exactly_one_win,
-            recent_requests_of_a_user_come_newest_first
+            recent_requests_of_a_user_come_newest_first,
+            a_duplicate_id_or_token_is_refused
         );
     };
     (@checks $make:expr; $($check:ident),* $(,)?) => {
@@ -278,8 +279,19 @@ pub async fn daily_cap_counts_the_last_24_hours(store: Arc<dyn ResetStore>) {
     }
     let fourth = new_request(&user, T0 + 3 * HOUR);
     assert_eq!(issue(&store, &fourth, limits).await, IssueOutcome::DailyLimitReached);
-    let next_day = new_request(&user, T0 + DAY + Duration::from_secs(1));
+    // Exactly 24 hours after the first, the first no longer counts.
+    let next_day = new_request(&user, T0 + DAY);
     assert_eq!(issue(&store, &next_day, limits).await, IssueOutcome::Issued);
+}
+
+/// A request whose id or token is already stored is an error, not a second request.
+pub async fn a_duplicate_id_or_token_is_refused(store: Arc<dyn ResetStore>) {
+    let first = issued(&store, &fresh_user(), T0).await;
+    let same_id = ResetRequest { id: first.id, ..new_request(&fresh_user(), T0) };
+    assert!(store.issue(&same_id, NO_LIMITS).await.is_err(), "a second request with the same id");
+    let same_token = ResetRequest { token_digest: first.token_digest, ..new_request(&fresh_user(), T0) };
+    assert!(store.issue(&same_token, NO_LIMITS).await.is_err(), "a second request with the same token");
+    assert_eq!(current(&store, &first).await, first);
 }
 
 /// 200 wrong codes at once count exactly `max_attempts`, each number once.

@@ -258,6 +258,31 @@ mod tests {
     }
 
     #[test]
+    fn passwords_up_to_the_verify_limit_are_checked_and_longer_ones_refused() {
+        let at_limit = "x".repeat(MAX_VERIFY_BYTES);
+        let hash = cheap().hash_password(&SecretString::from(at_limit.clone())).unwrap();
+        assert!(verify(&SecretString::from(at_limit.clone()), hash.as_str()).unwrap());
+        let over = format!("{at_limit}x");
+        let hash = cheap().hash_password(&SecretString::from(over.clone())).unwrap();
+        assert!(!verify(&SecretString::from(over), hash.as_str()).unwrap(), "never hashed at sign-in");
+    }
+
+    #[test]
+    fn a_hash_differing_in_any_one_parameter_needs_rehash() {
+        let params = HashParams { memory_kib: 128, iterations: 2, parallelism: 1 };
+        let same = Argon2id::new(params).unwrap().hash_password(&SecretString::from("x")).unwrap();
+        assert!(!needs_rehash(same.as_str(), &params));
+        for other in [
+            HashParams { memory_kib: 256, ..params },
+            HashParams { iterations: 3, ..params },
+            HashParams { parallelism: 2, ..params },
+        ] {
+            let hash = Argon2id::new(other).unwrap().hash_password(&SecretString::from("x")).unwrap();
+            assert!(needs_rehash(hash.as_str(), &params), "{other:?}");
+        }
+    }
+
+    #[test]
     fn working_memory_shows_its_size_not_its_contents() {
         let memory = cheap().memory().unwrap();
         assert_eq!(format!("{memory:?}"), "HashMemory(64 KiB)");

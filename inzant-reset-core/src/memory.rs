@@ -156,13 +156,15 @@ impl ResetStore for MemoryStore {
         if finish == Finish::Complete && request.expires_at <= now {
             return Ok(false);
         }
+        // Every finish leads from `Issued` to a terminal state, and from a
+        // terminal state nowhere: `Some` is always a change.
         match transition(request.state, finish.event()) {
-            Some(next) if next != request.state => {
+            Some(next) => {
                 request.state = next;
                 request.finished_at = Some(now);
                 Ok(true)
             }
-            _ => Ok(false),
+            None => Ok(false),
         }
     }
 
