@@ -51,7 +51,8 @@ macro_rules! store_conformance_tests {
             a_cancelled_request_cannot_be_counted_or_completed,
             concurrent_cancels_and_completions_let_exactly_one_win,
             recent_requests_of_a_user_come_newest_first,
-            a_duplicate_id_or_token_is_refused
+            a_duplicate_id_or_token_is_refused,
+            purge_keeps_what_ended_exactly_at_the_cut_off
         );
     };
     (@checks $make:expr; $($check:ident),* $(,)?) => {
@@ -417,4 +418,19 @@ pub async fn recent_requests_of_a_user_come_newest_first(store: Arc<dyn ResetSto
     let latest = store.recent_for_user(&user, 1).await.map(ids).ok();
     assert_eq!(latest, Some(vec![third.id]));
     assert!(matches!(store.recent_for_user(&fresh_user(), 10).await.as_deref(), Ok([])));
+}
+
+/// The cut-off is exclusive: a request that expired, or a finished one
+/// created, exactly at it stays.
+pub async fn purge_keeps_what_ended_exactly_at_the_cut_off(store: Arc<dyn ResetStore>) {
+    let user = fresh_user();
+    let cut_off = T0 - 10 * DAY;
+    // Lives 24 hours: expires exactly at the cut-off.
+    let expiring = issued(&store, &user, cut_off - DAY).await;
+    let finished = issued(&store, &user, cut_off).await;
+    assert!(finish(&store, &finished, Finish::Revoke, cut_off).await);
+    assert!(store.purge(cut_off).await.is_ok());
+    assert_eq!(current(&store, &expiring).await.id, expiring.id);
+    assert_eq!(current(&store, &finished).await.id, finished.id);
+    assert!(matches!(store.purge(cut_off + Duration::from_secs(1)).await, Ok(2)));
 }

@@ -357,3 +357,37 @@ impl Clock for ManualClock {
         *lock(&self.now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash::{Argon2id, HashParams};
+    use crate::user::UserType;
+    use secrecy::SecretString;
+
+    fn nell() -> User {
+        User {
+            id: UserId::new("4"),
+            username: "nell.new@inzant.example".to_owned(),
+            display_name: "Nell New".to_owned(),
+            email_to: None,
+            user_type: UserType::Web,
+            has_password: false,
+        }
+    }
+
+    #[test]
+    fn a_user_inserted_with_a_hash_has_a_password_and_is_listed() {
+        let directory = MemoryDirectory::new();
+        let hash = Argon2id::new(HashParams::insecure_for_tests())
+            .unwrap()
+            .hash_password(&SecretString::from("Velvet#Harb7"))
+            .unwrap();
+        directory.insert_with_password(nell(), hash.clone());
+        let listed = directory.users();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].has_password, "the stored hash is a password");
+        assert_eq!(directory.password_hash(&nell().id), Some(hash));
+        assert_eq!(directory.find_by_username("NELL.NEW@inzant.example").map(|u| u.id), Some(nell().id));
+    }
+}

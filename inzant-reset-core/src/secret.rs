@@ -267,6 +267,43 @@ impl fmt::Debug for CodeKeys {
 mod tests {
 
     #[test]
+    fn a_token_whose_last_symbol_carries_stray_bits_is_not_a_token() {
+        // 43 symbols carry 258 bits; the last two must be zero in the one encoding of 32 bytes.
+        assert!(LinkToken::parse(&"A".repeat(43)).is_some());
+        assert!(LinkToken::parse(&format!("{}B", "A".repeat(42))).is_none());
+    }
+
+    #[test]
+    fn digests_expose_their_bytes_and_debug_shows_only_a_prefix() {
+        let token = LinkToken::parse(&"A".repeat(43)).unwrap();
+        let digest = token.digest();
+        let expected: [u8; 32] = Sha256::digest("A".repeat(43).as_bytes()).into();
+        assert_eq!(digest.as_bytes(), &expected);
+        let shown = format!("{digest:?}");
+        assert_eq!(
+            shown,
+            format!(
+                "TokenDigest({:02x}{:02x}{:02x}{:02x}…)",
+                expected[0], expected[1], expected[2], expected[3]
+            )
+        );
+        let keys = CodeKeys::new(vec![7; 32], vec![]).unwrap();
+        let code = Code::parse("123456").unwrap();
+        let code_digest = keys.digest(RequestId::from_u128(1), &code);
+        assert_eq!(code_digest.as_bytes(), &code_digest.0);
+        assert_ne!(code_digest.as_bytes(), &[0; 32]);
+        assert_eq!(format!("{code_digest:?}"), "CodeDigest(..)");
+    }
+
+    #[test]
+    fn secrets_debug_as_redacted_markers() {
+        assert_eq!(format!("{:?}", LinkToken::parse(&"A".repeat(43)).unwrap()), "LinkToken([REDACTED])");
+        assert_eq!(format!("{:?}", Code::parse("123456").unwrap()), "Code([REDACTED])");
+        let keys = CodeKeys::new(vec![7; 32], vec![vec![8; 32]]).unwrap();
+        assert_eq!(format!("{keys:?}"), "CodeKeys { previous: 1, .. }");
+    }
+
+    #[test]
     fn keys_from_text_secrets_need_32_bytes_and_match_keys_from_bytes() {
         let text = SecretString::from("an environment variable's 32+ byte secret");
         let from_text = CodeKeys::from_text(&text, &[]).unwrap();

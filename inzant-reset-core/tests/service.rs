@@ -334,6 +334,11 @@ async fn an_expired_link_says_so_at_open_and_submit() {
 async fn the_meter_for_a_link_penalizes_the_users_own_name() {
     let h = harness();
     let (token, _) = h.send(&sam()).await;
+    let opened = h.service.open(&token).await.unwrap();
+    let inputs = opened.strength_inputs();
+    for expected in ["sam.web@inzant.example", "sam.web", "Sam Web"] {
+        assert!(inputs.contains(&expected), "{expected} is not among {inputs:?}");
+    }
     // Sam's own name, joined with a year and a symbol: zxcvbn alone would
     // say "Acceptable"; the user's details reach the meter and the rule refuses it.
     let report = h.service.strength(&token, &SecretString::from("Sam.web2026!")).await.unwrap();
@@ -642,6 +647,11 @@ fn unusable_configurations_are_refused() {
         .is_err()
     );
     assert!(build(ResetConfig { workers: 0, ..ok.clone() }).is_err());
+    let year = Duration::from_secs(366 * 24 * 3600);
+    assert!(build(ResetConfig { resend_cooldown: year, ..ok.clone() }).is_ok(), "a cooldown of 366 days");
+    assert!(build(ResetConfig { resend_cooldown: year + Duration::from_secs(1), ..ok.clone() }).is_err());
+    assert!(build(ResetConfig { reset_ttl: year, ..ok.clone() }).is_ok());
+    assert!(build(ResetConfig { create_ttl: year + Duration::from_secs(1), ..ok.clone() }).is_err());
     assert!(build(ResetConfig { max_attempts: 0, ..ok.clone() }).is_err());
     assert!(build(ResetConfig { reset_ttl: Duration::ZERO, ..ok.clone() }).is_err());
     assert!(build(ResetConfig { max_per_user_per_day: 0, ..ok }).is_err());
