@@ -625,6 +625,29 @@ async fn purge_removes_requests_past_their_retention() {
 // ---- Configuration and secrecy ----
 
 #[test]
+fn the_policy_must_have_room_between_its_lengths() {
+    let build = |policy: PasswordPolicy| {
+        ResetService::builder(
+            Arc::new(MemoryStore::new()),
+            Arc::new(MemoryDirectory::new()),
+            Arc::new(MemoryOutbox::new()),
+            CodeKeys::new(vec![1; 32], vec![]).unwrap(),
+            ResetConfig::new("https://sales.inzant.example"),
+        )
+        .policy(policy)
+        .build()
+    };
+    let default = PasswordPolicy::default();
+    let exact = PasswordPolicy { min_length: 12, max_length: 12, ..default.clone() };
+    let service = build(exact.clone()).unwrap();
+    assert_eq!(service.policy(), &exact, "the service keeps the policy it was given");
+    let shown = format!("{service:?}");
+    assert!(shown.starts_with("ResetService {") && shown.contains("min_length: 12"), "{shown}");
+    assert!(build(PasswordPolicy { min_length: 13, max_length: 12, ..default.clone() }).is_err());
+    assert!(build(PasswordPolicy { min_length: 0, max_length: 0, ..default }).is_err());
+}
+
+#[test]
 fn unusable_configurations_are_refused() {
     let build = |config: ResetConfig| {
         ResetService::builder(
