@@ -184,6 +184,7 @@ mod tests {
     fn state_names_round_trip() {
         for state in RequestState::ALL {
             assert_eq!(state.as_str().parse::<RequestState>(), Ok(state));
+            assert_eq!(state.to_string(), state.as_str());
         }
         assert!("ISSUED".parse::<RequestState>().is_err());
     }

@@ -622,6 +622,30 @@ async fn purge_removes_requests_past_their_retention() {
     assert_eq!(h.store.snapshot().len(), 1);
 }
 
+#[tokio::test]
+async fn purge_keeps_every_request_at_least_a_day_whatever_the_retention_asked() {
+    let h = harness();
+    h.send(&sam()).await;
+    h.service.cancel(&admin(), &sam()).await.unwrap();
+    h.clock.advance(Duration::from_secs(23 * 3600));
+    assert_eq!(h.service.purge(Duration::ZERO).await.unwrap(), 0, "the daily cap still counts it");
+    h.clock.advance(Duration::from_secs(2 * 3600));
+    assert_eq!(h.service.purge(Duration::ZERO).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_service_says_when_a_stored_hash_should_be_upgraded() {
+    let h = harness();
+    let today = h.service.hash_password(&SecretString::from(STRONG)).await.unwrap();
+    assert!(!h.service.needs_rehash(today.as_str()));
+    let older = Argon2id::new(HashParams { memory_kib: 128, ..HashParams::insecure_for_tests() })
+        .unwrap()
+        .hash_password(&SecretString::from(STRONG))
+        .unwrap();
+    assert!(h.service.needs_rehash(older.as_str()));
+    assert!(h.service.needs_rehash("not a PHC string"));
+}
+
 // ---- Configuration and secrecy ----
 
 #[test]
