@@ -8,6 +8,11 @@
 //! raises the per-user daily cap (for repeated runs on one database), and
 //! `INZANT_STRENGTH_CHECKS_PER_MINUTE` raises the per-link strength rate limit
 //! so a few links can measure the strength endpoint's latency.
+//!
+//! The rest bound what a slow client, a flood or an outage can cost (SPEC
+//! §5, "Under attack"): how connections are served ([`ServeSettings`]), how
+//! many sign-in attempts an account or an address gets, and how long the
+//! database pool and the SMTP server may keep a request waiting.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -21,9 +26,13 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sqlx::postgres::PgConnectOptions;
 
 use crate::DemoError;
+use crate::serve::ServeSettings;
 
 /// The longest TTL or cooldown accepted (the core refuses more than 366 days).
 const MAX_SECONDS: u64 = 366 * 24 * 3600;
+
+/// The largest connection cap accepted (the file descriptor limit lowers it further).
+const MAX_CONNECTIONS: u32 = 1_000_000;
 
 /// The most load-test users the demo seeds (`INZANT_DEMO_LOAD_USERS`).
 pub const MAX_LOAD_USERS: u32 = 100_000;
@@ -112,6 +121,26 @@ pub struct DemoConfig {
     /// Raise it only to measure the strength endpoint's latency from a few
     /// links: the limit is what keeps one link from flooding the server.
     pub strength_checks_per_minute: Option<u32>,
+    /// How connections are served: timeouts, caps, shutdown deadline
+    /// (`INZANT_HEADER_TIMEOUT`, `INZANT_REQUEST_TIMEOUT`,
+    /// `INZANT_MAX_CONNECTIONS`, `INZANT_MAX_CONNECTIONS_PER_ADDRESS`,
+    /// `INZANT_SHUTDOWN_TIMEOUT`).
+    pub serve: ServeSettings,
+    /// Sign-in attempts (website and apps) allowed per account per 10
+    /// minutes: that many at once, then one per 10 minutes ÷ the number
+    /// (`INZANT_SIGN_IN_PER_ACCOUNT`, default 10).
+    pub sign_in_per_account: u32,
+    /// Sign-in attempts allowed per client address per minute: that many
+    /// at once, then one per minute ÷ the number
+    /// (`INZANT_SIGN_IN_PER_ADDRESS`, default 30).
+    pub sign_in_per_address: u32,
+    /// How long a request waits for a PostgreSQL connection before it is
+    /// answered 503 (`INZANT_DB_ACQUIRE_TIMEOUT`, seconds, default 2).
+    pub db_acquire_timeout: Duration,
+    /// How long connecting to the SMTP server, and sending one email in
+    /// all, may take before the admin is told it could not be sent
+    /// (`INZANT_SMTP_TIMEOUT`, seconds, default 2).
+    pub smtp_timeout: Duration,
 }
 
 impl Default for DemoConfig {
@@ -132,6 +161,11 @@ impl Default for DemoConfig {
             load_users: 0,
             daily_cap: None,
             strength_checks_per_minute: None,
+            serve: ServeSettings::default(),
+            sign_in_per_account: 10,
+            sign_in_per_address: 30,
+            db_acquire_timeout: Duration::from_secs(2),
+            smtp_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -212,6 +246,31 @@ impl DemoConfig {
             config.strength_checks_per_minute =
                 Some(parse_count("INZANT_STRENGTH_CHECKS_PER_MINUTE", &limit, 1, u32::MAX)?);
         }
+        let timeout = |name: &str, into: &mut Duration| -> Result<(), DemoError> {
+            if let Some(value) = get(name) {
+                *into = parse_timeout(name, &value)?;
+            }
+            Ok(())
+        };
+        timeout("INZANT_HEADER_TIMEOUT", &mut config.serve.header_timeout)?;
+        timeout("INZANT_REQUEST_TIMEOUT", &mut config.serve.request_timeout)?;
+        timeout("INZANT_SHUTDOWN_TIMEOUT", &mut config.serve.shutdown_timeout)?;
+        timeout("INZANT_DB_ACQUIRE_TIMEOUT", &mut config.db_acquire_timeout)?;
+        timeout("INZANT_SMTP_TIMEOUT", &mut config.smtp_timeout)?;
+        if let Some(count) = get("INZANT_MAX_CONNECTIONS") {
+            config.serve.max_connections =
+                parse_count("INZANT_MAX_CONNECTIONS", &count, 1, MAX_CONNECTIONS)? as usize;
+        }
+        if let Some(count) = get("INZANT_MAX_CONNECTIONS_PER_ADDRESS") {
+            config.serve.max_connections_per_address =
+                parse_count("INZANT_MAX_CONNECTIONS_PER_ADDRESS", &count, 0, MAX_CONNECTIONS)? as usize;
+        }
+        if let Some(count) = get("INZANT_SIGN_IN_PER_ACCOUNT") {
+            config.sign_in_per_account = parse_count("INZANT_SIGN_IN_PER_ACCOUNT", &count, 1, 1_000_000)?;
+        }
+        if let Some(count) = get("INZANT_SIGN_IN_PER_ADDRESS") {
+            config.sign_in_per_address = parse_count("INZANT_SIGN_IN_PER_ADDRESS", &count, 1, 1_000_000)?;
+        }
         Ok(config)
     }
 
@@ -250,6 +309,17 @@ fn parse_seconds(name: &str, value: &str) -> Result<u64, DemoError> {
         return Err(bad(name, value, expected));
     }
     Ok(seconds)
+}
+
+/// A timeout: seconds, fractions allowed (`0.5`), from 1 ms to an hour.
+fn parse_timeout(name: &str, value: &str) -> Result<Duration, DemoError> {
+    let expected = "a number of seconds between 0.001 and 3600, such as 2 or 0.5";
+    match value.trim().parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+        Some(timeout) if (Duration::from_millis(1)..=Duration::from_secs(3600)).contains(&timeout) => {
+            Ok(timeout)
+        }
+        _ => Err(bad(name, value, expected)),
+    }
 }
 
 /// A whole number between `min` and `max`.
@@ -341,6 +411,16 @@ mod tests {
             ("INZANT_RESET_DAILY_CAP", "0"),
             ("INZANT_RESET_DAILY_CAP", "ten"),
             ("INZANT_STRENGTH_CHECKS_PER_MINUTE", "0"),
+            ("INZANT_HEADER_TIMEOUT", "0"),
+            ("INZANT_HEADER_TIMEOUT", "ten"),
+            ("INZANT_REQUEST_TIMEOUT", "-1"),
+            ("INZANT_SHUTDOWN_TIMEOUT", "3601"),
+            ("INZANT_DB_ACQUIRE_TIMEOUT", "NaN"),
+            ("INZANT_SMTP_TIMEOUT", "inf"),
+            ("INZANT_MAX_CONNECTIONS", "0"),
+            ("INZANT_MAX_CONNECTIONS_PER_ADDRESS", "-1"),
+            ("INZANT_SIGN_IN_PER_ACCOUNT", "0"),
+            ("INZANT_SIGN_IN_PER_ADDRESS", "many"),
         ] {
             let error = config(&[(name, value)]).unwrap_err();
             assert!(matches!(error, DemoError::Config(_)), "{name}={value}");
@@ -371,6 +451,35 @@ mod tests {
         assert_eq!(c.resend_cooldown, Duration::ZERO);
         assert_eq!(c.mail, MailSetting::Directory(PathBuf::from("/tmp/outbox")));
         assert_eq!(c.reset_secret.unwrap().expose_secret().len(), 32);
+    }
+
+    #[test]
+    fn reliability_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.serve, ServeSettings::default());
+        assert_eq!(c.serve.header_timeout, Duration::from_secs(10));
+        assert!(c.serve.shutdown_timeout < Duration::from_secs(10), "SIGTERM must end the demo within 10 s");
+        assert!(c.db_acquire_timeout <= Duration::from_secs(2) && c.smtp_timeout <= Duration::from_secs(2));
+        assert_eq!((c.sign_in_per_account, c.sign_in_per_address), (10, 30));
+        let c = config(&[
+            ("INZANT_HEADER_TIMEOUT", "0.25"),
+            ("INZANT_REQUEST_TIMEOUT", "3"),
+            ("INZANT_SHUTDOWN_TIMEOUT", "1"),
+            ("INZANT_MAX_CONNECTIONS", "100"),
+            ("INZANT_MAX_CONNECTIONS_PER_ADDRESS", "0"),
+            ("INZANT_DB_ACQUIRE_TIMEOUT", "0.5"),
+            ("INZANT_SMTP_TIMEOUT", "1.5"),
+            ("INZANT_SIGN_IN_PER_ACCOUNT", "3"),
+            ("INZANT_SIGN_IN_PER_ADDRESS", "7"),
+        ])
+        .unwrap();
+        assert_eq!(c.serve.header_timeout, Duration::from_millis(250));
+        assert_eq!(c.serve.request_timeout, Duration::from_secs(3));
+        assert_eq!(c.serve.shutdown_timeout, Duration::from_secs(1));
+        assert_eq!((c.serve.max_connections, c.serve.max_connections_per_address), (100, 0));
+        assert_eq!(c.db_acquire_timeout, Duration::from_millis(500));
+        assert_eq!(c.smtp_timeout, Duration::from_millis(1500));
+        assert_eq!((c.sign_in_per_account, c.sign_in_per_address), (3, 7));
     }
 
     #[test]

@@ -21,12 +21,15 @@ use inzant_reset_core::words::{English, Wording};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::json;
 
-use crate::session::{FLASH_COOKIE, Flash, Flashes, Sessions, set_cookie};
+use crate::pages;
+use crate::session::{Cookies, Flash, Flashes, Sessions};
 use crate::users::Users;
 
 /// The admin of an adapter request is the user of the demo's session cookie,
 /// if they are an admin. Trigger outcomes become a flash message on the
-/// user's details page.
+/// user's details page, except outages (the mail server or the database
+/// down): those are a `503` page with the same message, so the answer says
+/// truthfully that the server failed and the admin may retry.
 #[derive(Debug)]
 pub struct DemoGate {
     /// Signed-in sessions.
@@ -35,8 +38,8 @@ pub struct DemoGate {
     pub flashes: Arc<Flashes>,
     /// The users.
     pub users: Users,
-    /// Whether cookies are `Secure`.
-    pub secure: bool,
+    /// How cookies are named and set.
+    pub cookies: Cookies,
 }
 
 #[async_trait]
@@ -60,10 +63,16 @@ impl AdminGate for DemoGate {
     }
 
     async fn triggered(&self, _parts: &mut Parts, answer: Answer<'_, TriggerReceipt>) -> Response {
+        if is_outage(&answer.outcome) {
+            return outage(answer.message(), answer.user);
+        }
         self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
     }
 
     async fn cancelled(&self, _parts: &mut Parts, answer: Answer<'_, CancelReceipt>) -> Response {
+        if is_outage(&answer.outcome) {
+            return outage(answer.message(), answer.user);
+        }
         self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
     }
 }
@@ -80,13 +89,25 @@ impl DemoGate {
         }
         match self.flashes.put(flash) {
             Some(id) => {
-                let cookie = set_cookie(FLASH_COOKIE, &id, Some(Duration::from_secs(300)), self.secure);
+                let cookie = self.cookies.set(self.cookies.flash(), &id, Some(Duration::from_secs(300)));
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
             None => tracing::error!("the random source failed; the admin's flash message is lost"),
         }
         response
     }
+}
+
+/// Whether an admin action failed on the server's side (mail, database,
+/// hashing) rather than being refused.
+fn is_outage<T>(outcome: &Result<T, ResetError>) -> bool {
+    outcome.as_ref().err().is_some_and(ResetError::is_service_failure)
+}
+
+/// `503` with the message and a way back to the user's page.
+fn outage(message: String, user: &UserId) -> Response {
+    let page = pages::action_failed(&message, &user_page(user));
+    (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(page.into_string())).into_response()
 }
 
 /// `/admin/users/{id}`, with the id percent-encoded as a path segment.

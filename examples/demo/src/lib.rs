@@ -13,7 +13,11 @@
 //!
 //! [`DemoConfig::from_env`] reads the settings, [`build_app`] wires the core
 //! service (memory or PostgreSQL, `.eml` files or SMTP), seeds the users and
-//! returns the [`Demo`], whose router `main` serves.
+//! returns the [`Demo`], whose router `main` serves with [`serve::serve`]:
+//! timeouts for slow clients, connection caps and a shutdown deadline.
+//! Sign-in is throttled per account and per client address
+//! ([`throttle`]), and outages of the database or the mail server are
+//! answered `503` within a couple of seconds (`docs/RELIABILITY.md`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -28,7 +32,9 @@ mod config;
 mod gate;
 mod pages;
 mod routes;
+pub mod serve;
 mod session;
+pub mod throttle;
 mod users;
 
 use std::path::PathBuf;
@@ -51,7 +57,11 @@ use tokio::task::JoinHandle;
 
 pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
 pub use gate::{DemoGate, RevokeSessions};
-pub use session::{FLASH_COOKIE, SESSION_COOKIE, Sessions};
+pub use routes::{HSTS, is_same_site};
+pub use serve::ServeSettings;
+pub use session::{
+    Cookies, FLASH_COOKIE, SECURE_FLASH_COOKIE, SECURE_SESSION_COOKIE, SESSION_COOKIE, Sessions,
+};
 pub use users::{PasswordSource, PgUsers, SeededUser, Users, ids};
 
 /// Why the demo could not start.
@@ -101,7 +111,10 @@ pub struct Demo {
     pub service: Arc<ResetService>,
     /// Signed-in sessions.
     pub sessions: Arc<Sessions>,
+    /// How the connections are served.
+    pub serve: ServeSettings,
     flashes: Arc<session::Flashes>,
+    throttle: Arc<throttle::SignInThrottle>,
 }
 
 impl Demo {
@@ -119,23 +132,31 @@ impl Demo {
     }
 
     /// Every `every`, purges reset requests finished or expired over a day
-    /// ago, expired sessions and unread flash messages.
+    /// ago, expired sessions and unread flash messages; every minute,
+    /// forgets sign-in budgets that are full again.
     pub fn spawn_maintenance(&self, every: Duration) -> JoinHandle<()> {
         let service = Arc::clone(&self.service);
         let sessions = Arc::clone(&self.sessions);
         let flashes = Arc::clone(&self.flashes);
+        let throttle = Arc::clone(&self.throttle);
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut minutes = tokio::time::interval(Duration::from_secs(60));
+            minutes.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                ticks.tick().await;
-                match service.purge(RETENTION).await {
-                    Ok(0) => {}
-                    Ok(purged) => tracing::info!(purged, "purged old reset requests"),
-                    Err(error) => tracing::warn!(%error, "could not purge old reset requests"),
+                tokio::select! {
+                    _ = ticks.tick() => {
+                        match service.purge(RETENTION).await {
+                            Ok(0) => {}
+                            Ok(purged) => tracing::info!(purged, "purged old reset requests"),
+                            Err(error) => tracing::warn!(%error, "could not purge old reset requests"),
+                        }
+                        sessions.purge();
+                        flashes.purge();
+                    }
+                    _ = minutes.tick() => throttle.forget_idle(),
                 }
-                sessions.purge();
-                flashes.purge();
             }
         })
     }
@@ -197,6 +218,7 @@ impl Demo {
 pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let origin = config.public_origin().to_owned();
     let secure = config.secure_cookies();
+    let cookies = Cookies { secure };
     let argon2 = Argon2id::new(config.hash_params)
         .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
 
@@ -208,9 +230,11 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         ),
         Some(url) => {
             let shown = config::redact_url(&url.0);
+            // A request waits at most `db_acquire_timeout` for a connection, so
+            // an outage is answered 503 within it rather than after sqlx's 30 s.
             let pool = PgPoolOptions::new()
                 .max_connections(10)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(config.db_acquire_timeout)
                 .connect(&url.0)
                 .await
                 .map_err(|error| {
@@ -242,9 +266,16 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
             Arc::new(FileMailer::new(dir.clone()))
         }
         MailSetting::Smtp(url) => {
-            let mailer = SmtpMailer::from_url(&url.0)
-                .map_err(|error| DemoError::Config(format!("SMTP_URL cannot be used: {error}")))?;
-            tracing::info!(server = %config::redact_url(&url.0), "emails are sent over SMTP");
+            // Both bounds are the one timeout: a dead or stalled server is
+            // reported to the admin within it, not after lettre's minute.
+            let mailer = SmtpMailer::builder(&url.0)
+                .map_err(|error| DemoError::Config(format!("SMTP_URL cannot be used: {error}")))?
+                .connect_timeout(config.smtp_timeout)
+                .send_timeout(config.smtp_timeout)
+                .build()
+                .map_err(|error| DemoError::Startup(format!("the SMTP mailer cannot start: {error}")))?;
+            tracing::info!(server = %config::redact_url(&url.0), timeout_s = config.smtp_timeout.as_secs_f64(),
+                "emails are sent over SMTP");
             Arc::new(mailer)
         }
     };
@@ -273,8 +304,10 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         reset_config.max_per_user_per_day = cap;
     }
 
-    let sessions = Arc::new(Sessions::default());
-    let flashes = Arc::new(session::Flashes::default());
+    let sessions = Arc::new(Sessions::new(cookies));
+    let flashes = Arc::new(session::Flashes::new(cookies));
+    let throttle =
+        Arc::new(throttle::SignInThrottle::new(config.sign_in_per_account, config.sign_in_per_address));
     let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
         .hash_params(config.hash_params)
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
@@ -287,7 +320,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         sessions: Arc::clone(&sessions),
         flashes: Arc::clone(&flashes),
         users: users.clone(),
-        secure,
+        cookies,
     };
     let mut web_settings = WebSettings::new("/login");
     if let Some(limit) = config.strength_checks_per_minute {
@@ -308,7 +341,8 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         users,
         sessions: Arc::clone(&sessions),
         flashes: Arc::clone(&flashes),
-        secure,
+        cookies,
+        throttle: Arc::clone(&throttle),
         decoy_hash: Arc::from(decoy_hash.as_str()),
         service: Arc::clone(&service),
         public_origin: Arc::from(origin.as_str()),
@@ -327,7 +361,10 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(routes::security_headers))
         .with_state(state);
-    let router = pages.merge(web.router());
+    let mut router = pages.merge(web.router());
+    if secure {
+        router = router.layer(axum::middleware::map_response(routes::strict_transport_security));
+    }
 
     Ok(Demo {
         router,
@@ -338,6 +375,8 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         load_users: config.load_users,
         service,
         sessions,
+        serve: config.serve,
         flashes,
+        throttle,
     })
 }

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use inzant_reset_demo::serve::{connections_within, raise_file_limit, serve};
 use inzant_reset_demo::{DemoConfig, DemoError, build_app};
 use tracing_subscriber::EnvFilter;
 
@@ -23,7 +24,11 @@ fn main() -> ExitCode {
             return fail(&DemoError::Startup(format!("could not start the async runtime: {error}")));
         }
     };
-    match runtime.block_on(run(config)) {
+    let outcome = runtime.block_on(run(config));
+    // Tasks still running (connections cut at the shutdown deadline) are
+    // dropped; this bounds the wait for blocking tasks too.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&error),
     }
@@ -34,17 +39,36 @@ fn fail(error: &DemoError) -> ExitCode {
     ExitCode::from(error.exit_code())
 }
 
-async fn run(config: DemoConfig) -> Result<(), DemoError> {
+async fn run(mut config: DemoConfig) -> Result<(), DemoError> {
     let listen = config.listen;
+    let file_limit = raise_file_limit();
+    let wanted = config.serve.max_connections;
+    config.serve.max_connections = connections_within(wanted, file_limit);
+    if config.serve.max_connections < wanted {
+        tracing::info!(
+            wanted,
+            allowed = config.serve.max_connections,
+            file_limit,
+            "the open file limit lowers INZANT_MAX_CONNECTIONS"
+        );
+    }
     let demo = build_app(config).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|error| DemoError::Startup(format!("could not listen on {listen}: {error}")))?;
     let _maintenance = demo.spawn_maintenance(Duration::from_secs(3600));
     println!("{}", demo.banner());
-    tracing::info!(%listen, public_url = %demo.public_url, "listening");
-    axum::serve(listener, demo.router.clone())
-        .with_graceful_shutdown(shutdown_signal())
+    let settings = &demo.serve;
+    tracing::info!(
+        %listen,
+        public_url = %demo.public_url,
+        header_timeout_s = settings.header_timeout.as_secs_f64(),
+        request_timeout_s = settings.request_timeout.as_secs_f64(),
+        max_connections = settings.max_connections,
+        max_connections_per_address = settings.max_connections_per_address,
+        "listening"
+    );
+    serve(listener, demo.router.clone(), settings, shutdown_signal())
         .await
         .map_err(|error| DemoError::Startup(format!("the server stopped: {error}")))?;
     tracing::info!("stopped");

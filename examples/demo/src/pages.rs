@@ -26,6 +26,13 @@ pub enum LoginNotice {
     DeviceUser,
     /// The server could not check the password.
     Unavailable,
+    /// Too many sign-in attempts for the account or from the address.
+    Throttled {
+        /// Seconds until another attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// The form was posted from another site (login CSRF).
+    CrossSite,
 }
 
 /// The name shown for a user type.
@@ -77,6 +84,13 @@ pub fn login(notice: &LoginNotice, username: &str, elsewhere: Option<&str>) -> M
                     LoginNotice::Unavailable => p.notice.error role="alert" {
                         "Signing in is not possible right now. Try again in a moment."
                     },
+                    LoginNotice::Throttled { retry_after_secs } => p.notice.error role="alert" {
+                        (throttled_message(*retry_after_secs))
+                    },
+                    LoginNotice::CrossSite => p.notice.error role="alert" {
+                        "This sign-in form was sent from another site, so it was refused. \
+                         Open the sign-in page of this site and sign in there."
+                    },
                     LoginNotice::None => {},
                 }
                 (public_address_hint(elsewhere))
@@ -95,6 +109,16 @@ pub fn login(notice: &LoginNotice, username: &str, elsewhere: Option<&str>) -> M
             }
         },
     )
+}
+
+/// What a throttled sign-in is told (the page and the apps' JSON alike).
+pub fn throttled_message(retry_after_secs: u64) -> String {
+    let wait = match retry_after_secs {
+        0 | 1 => "a second".to_owned(),
+        2..=90 => format!("{retry_after_secs} seconds"),
+        _ => format!("{} minutes", retry_after_secs.div_ceil(60)),
+    };
+    format!("Too many sign-in attempts. Try again in {wait}.")
 }
 
 /// When the page was opened at another address than the public URL: where
@@ -414,6 +438,24 @@ pub fn not_found(what: &str) -> Markup {
                 h1 { "Not found" }
                 p { (what) }
                 p { a href="/" { "Go to the start page" } }
+            }
+        },
+    )
+}
+
+/// The answer to an admin action that failed on the server's side (the
+/// mail server or the database down): what failed, and the way back.
+pub fn action_failed(message: &str, back: &str) -> Markup {
+    page(
+        "Unavailable",
+        "plain",
+        html! {
+            main.card {
+                p.brand { "Inzant Sales" }
+                h1 { "Not done" }
+                p.notice.error role="alert" { (message) }
+                p { "Try again in a moment." }
+                p { a href=(back) { "Back to User Details" } }
             }
         },
     )

@@ -1,16 +1,19 @@
 //! The demo's own routes: sign-in, the admin screens, the apps' sign-in
 //! stand-in and the assets. The reset routes are the adapter's.
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, Query, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION, REFERRER_POLICY, SET_COOKIE,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION, ORIGIN, REFERRER_POLICY,
+    RETRY_AFTER, SET_COOKIE, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use inzant_reset_core::ResetService;
@@ -21,7 +24,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::pages::{self, LoginNotice};
-use crate::session::{FLASH_COOKIE, Flashes, SESSION_COOKIE, Sessions, clear_cookie, cookie, set_cookie};
+use crate::session::{Cookies, Flashes, Sessions, cookie};
+use crate::throttle::{SignInThrottle, Throttled};
 use crate::users::Users;
 
 /// The Content-Security-Policy of the demo's pages: the reset pages' own
@@ -37,8 +41,10 @@ pub struct AppState {
     pub sessions: Arc<Sessions>,
     /// Pending flash messages.
     pub flashes: Arc<Flashes>,
-    /// Whether cookies are `Secure`.
-    pub secure: bool,
+    /// How cookies are named and set.
+    pub cookies: Cookies,
+    /// Sign-in attempts per account and per client address.
+    pub throttle: Arc<SignInThrottle>,
     /// A hash of a random password, verified against when the username is
     /// unknown so that wrong usernames and wrong passwords take as long.
     pub decoy_hash: Arc<str>,
@@ -46,6 +52,51 @@ pub struct AppState {
     pub service: Arc<ResetService>,
     /// The public origin, `scheme://host[:port]`.
     pub public_origin: Arc<str>,
+}
+
+/// The client's address, as the server saw the connection (`None` when
+/// the router runs without one, as in a test that inserts none).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| peer.ip())))
+    }
+}
+
+impl std::fmt::Display for ClientAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(ip) => write!(f, "{ip}"),
+            None => f.write_str("(unknown)"),
+        }
+    }
+}
+
+/// Whether a form post comes from the public origin, by the rule the
+/// adapter's admin routes apply (SPEC §4): an `Origin` equal to it, or —
+/// when the browser sends no `Origin` or `null` — `Sec-Fetch-Site:
+/// same-origin`. Without it a foreign page could sign the victim's browser
+/// in to the attacker's account (login CSRF) and watch what they type.
+pub fn is_same_site(headers: &HeaderMap, public_origin: &str) -> bool {
+    match headers.get(ORIGIN).map(HeaderValue::as_bytes) {
+        Some(b"null") | None => headers
+            .get("sec-fetch-site")
+            .is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"same-origin")),
+        Some(origin) => origin.eq_ignore_ascii_case(public_origin.as_bytes()),
+    }
+}
+
+/// Usernames are logged cut to this many characters: enough to say who.
+const LOGGED_USERNAME_CHARS: usize = 100;
+
+/// `username` as it goes into the log: trimmed and cut (the `?` format it
+/// is logged with escapes control characters, so it cannot forge lines).
+fn logged(username: &str) -> String {
+    username.trim().chars().take(LOGGED_USERNAME_CHARS).collect()
 }
 
 /// Why a password check gave no user.
@@ -186,13 +237,31 @@ pub struct LoginForm {
 
 /// `POST /login`: admin and web users get a session and go to their start
 /// page; device users are sent to the apps; anything else is one generic error.
+///
+/// Refused before any password is checked: a form from another site (403),
+/// and attempts over the account's or the address's budget (429 with
+/// `Retry-After`). Failures are logged with the username and the client's
+/// address.
 pub async fn login_submit(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let LoginForm { username, password } = form;
     let username = username.trim().to_owned();
+    if !is_same_site(&headers, &state.public_origin) {
+        tracing::warn!(username = ?logged(&username), from = %client, origin = ?headers.get(ORIGIN),
+            "sign-in form from another site refused");
+        return (StatusCode::FORBIDDEN, html(pages::login(&LoginNotice::CrossSite, "", None)))
+            .into_response();
+    }
+    if let Err(throttled) = state.throttle.attempt(&username, client.0) {
+        log_throttled(&username, client, throttled);
+        let notice = LoginNotice::Throttled { retry_after_secs: throttled.retry_after_secs };
+        let page = (StatusCode::TOO_MANY_REQUESTS, html(pages::login(&notice, &username, None)));
+        return with_retry_after(page.into_response(), throttled);
+    }
     match state.check_password(&username, SecretString::from(password)).await {
         Ok(Some(user)) if user.user_type == UserType::Device => {
             (StatusCode::FORBIDDEN, html(pages::login(&LoginNotice::DeviceUser, &username, None)))
@@ -200,7 +269,7 @@ pub async fn login_submit(
         }
         Ok(Some(user)) => {
             // A fresh session on every sign-in; any earlier one of this browser ends.
-            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+            if let Some(old) = cookie(&headers, state.cookies.session()) {
                 state.sessions.remove(old);
             }
             let Some(token) = state.sessions.create(&user.id) else {
@@ -210,13 +279,17 @@ pub async fn login_submit(
                 )
                     .into_response();
             };
-            tracing::info!(user = %user.id, "signed in");
+            tracing::info!(user = %user.id, from = %client, "signed in");
             let mut response = see_other(start_page(&user));
-            response.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.secure));
+            let session = state.cookies.set(state.cookies.session(), &token, None);
+            response.headers_mut().append(SET_COOKIE, session);
             response
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, html(pages::login(&LoginNotice::Incorrect, &username, None)))
-            .into_response(),
+        Ok(None) => {
+            tracing::warn!(username = ?logged(&username), from = %client, "sign-in failed: wrong username or password");
+            (StatusCode::UNAUTHORIZED, html(pages::login(&LoginNotice::Incorrect, &username, None)))
+                .into_response()
+        }
         Err(CheckError::Unavailable) => {
             (StatusCode::SERVICE_UNAVAILABLE, html(pages::login(&LoginNotice::Unavailable, &username, None)))
                 .into_response()
@@ -226,11 +299,11 @@ pub async fn login_submit(
 
 /// `POST /logout`: ends the session.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie(&headers, state.cookies.session()) {
         state.sessions.remove(token);
     }
     let mut response = see_other("/login?signed_out=1");
-    response.headers_mut().append(SET_COOKIE, clear_cookie(SESSION_COOKIE, state.secure));
+    response.headers_mut().append(SET_COOKIE, state.cookies.clear(state.cookies.session()));
     response
 }
 
@@ -316,7 +389,7 @@ pub async fn user_details(
 fn with_flash_cleared(page: Html<String>, shown: bool, state: &AppState) -> Response {
     let mut response = page.into_response();
     if shown {
-        response.headers_mut().append(SET_COOKIE, clear_cookie(FLASH_COOKIE, state.secure));
+        response.headers_mut().append(SET_COOKIE, state.cookies.clear(state.cookies.flash()));
     }
     response
 }
@@ -330,8 +403,10 @@ struct AppSignIn {
 
 /// `POST /api/app/sign-in`: the stand-in for the Inzant Sales Plus and
 /// Tradeshow apps' sign-in. 200 for a device user with the right password;
-/// 401 for everything else that is well formed; 400 for malformed JSON.
-pub async fn app_sign_in(State(state): State<AppState>, body: Bytes) -> Response {
+/// 401 for everything else that is well formed; 400 for malformed JSON;
+/// 429 with `Retry-After` over the sign-in budgets (as `/login`, which
+/// shares them). The apps are not browsers, so no `Origin` is asked for.
+pub async fn app_sign_in(State(state): State<AppState>, client: ClientAddress, body: Bytes) -> Response {
     let Ok(AppSignIn { username, password }) = serde_json::from_slice::<AppSignIn>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -339,23 +414,47 @@ pub async fn app_sign_in(State(state): State<AppState>, body: Bytes) -> Response
         )
             .into_response();
     };
+    if let Err(throttled) = state.throttle.attempt(&username, client.0) {
+        log_throttled(&username, client, throttled);
+        let message = pages::throttled_message(throttled.retry_after_secs);
+        let answer = (StatusCode::TOO_MANY_REQUESTS, Json(json!({ "ok": false, "error": message })));
+        return with_retry_after(answer.into_response(), throttled);
+    }
     let password = SecretString::from(password);
     match state.check_password(&username, password).await {
         Ok(Some(user)) if user.user_type == UserType::Device => {
-            tracing::info!(user = %user.id, "signed in from the apps");
+            tracing::info!(user = %user.id, from = %client, "signed in from the apps");
             Json(json!({ "ok": true })).into_response()
         }
-        Ok(_) => (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "ok": false, "error": "The username or password is incorrect." })),
-        )
-            .into_response(),
+        Ok(_) => {
+            tracing::warn!(username = ?logged(&username), from = %client, "app sign-in failed");
+            (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({ "ok": false, "error": "The username or password is incorrect." })),
+            )
+                .into_response()
+        }
         Err(CheckError::Unavailable) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({ "ok": false, "error": "Signing in is not possible right now. Try again in a moment." })),
         )
             .into_response(),
     }
+}
+
+fn log_throttled(username: &str, client: ClientAddress, throttled: Throttled) {
+    tracing::warn!(
+        username = ?logged(username),
+        from = %client,
+        by = ?throttled.by,
+        retry_after_secs = throttled.retry_after_secs,
+        "sign-in refused: too many attempts"
+    );
+}
+
+fn with_retry_after(mut response: Response, throttled: Throttled) -> Response {
+    response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(throttled.retry_after_secs));
+    response
 }
 
 /// `GET /assets/demo.css`.
@@ -396,9 +495,53 @@ pub async fn security_headers(mut response: Response) -> Response {
     response
 }
 
+/// `Strict-Transport-Security` when the public URL is https: a year, this
+/// host only (the demo cannot speak for sibling subdomains).
+pub const HSTS: &str = "max-age=31536000";
+
+/// Adds [`HSTS`] to every answer, the adapter's reset pages included; the
+/// demo applies it only when its public URL is https (over plain http
+/// browsers ignore the header).
+pub async fn strict_transport_security(mut response: Response) -> Response {
+    response.headers_mut().insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.insert(*name, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn same_site_posts_come_from_the_public_origin() {
+        let origin = "https://sales.example.com";
+        assert!(is_same_site(&headers(&[("origin", "https://sales.example.com")]), origin));
+        assert!(is_same_site(&headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]), origin));
+        assert!(is_same_site(&headers(&[("sec-fetch-site", "same-origin")]), origin));
+        for refused in [
+            headers(&[("origin", "https://evil.example")]),
+            headers(&[("origin", "https://evil.example"), ("sec-fetch-site", "same-origin")]),
+            headers(&[("origin", "null")]),
+            headers(&[("sec-fetch-site", "cross-site")]),
+            headers(&[("sec-fetch-site", "same-site")]),
+            headers(&[]),
+        ] {
+            assert!(!is_same_site(&refused, origin), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn logged_usernames_are_cut() {
+        assert_eq!(logged("  sam@x.example "), "sam@x.example");
+        assert_eq!(logged(&"a".repeat(1000)).len(), LOGGED_USERNAME_CHARS);
+    }
 
     #[test]
     fn csp_has_no_inline_script_and_no_framing() {

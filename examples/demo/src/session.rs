@@ -11,10 +11,47 @@ use axum::http::{HeaderMap, HeaderValue};
 use inzant_reset_core::secret::OsRandom;
 use inzant_reset_core::user::UserId;
 
-/// The session cookie's name.
+/// The session cookie's name on plain http.
 pub const SESSION_COOKIE: &str = "inzant_session";
-/// The flash cookie's name.
+/// The flash cookie's name on plain http.
 pub const FLASH_COOKIE: &str = "inzant_flash";
+/// The session cookie's name when the public URL is https.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-inzant_session";
+/// The flash cookie's name when the public URL is https.
+pub const SECURE_FLASH_COOKIE: &str = "__Host-inzant_flash";
+
+/// How the demo's cookies are named and set. With an https public URL they
+/// are `Secure` and their names carry the `__Host-` prefix: browsers accept
+/// such a cookie only when it is `Secure`, has `Path=/` and no `Domain`, so
+/// neither a plain-http page nor a sibling subdomain can plant or overwrite
+/// a session (session fixation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cookies {
+    /// Whether the public URL is https.
+    pub secure: bool,
+}
+
+impl Cookies {
+    /// The session cookie's name.
+    pub fn session(self) -> &'static str {
+        if self.secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+    }
+
+    /// The flash cookie's name.
+    pub fn flash(self) -> &'static str {
+        if self.secure { SECURE_FLASH_COOKIE } else { FLASH_COOKIE }
+    }
+
+    /// A `Set-Cookie` value for cookie `name` (see [`set_cookie`]).
+    pub fn set(self, name: &str, value: &str, max_age: Option<Duration>) -> HeaderValue {
+        set_cookie(name, value, max_age, self.secure)
+    }
+
+    /// A `Set-Cookie` value deleting cookie `name`.
+    pub fn clear(self, name: &str) -> HeaderValue {
+        clear_cookie(name, self.secure)
+    }
+}
 
 /// A session lasts this long after sign-in.
 const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -74,6 +111,7 @@ struct Session {
 /// Signed-in sessions, by random token.
 #[derive(Default)]
 pub struct Sessions {
+    cookies: Cookies,
     by_token: Mutex<HashMap<String, Session>>,
 }
 
@@ -84,6 +122,11 @@ impl fmt::Debug for Sessions {
 }
 
 impl Sessions {
+    /// No sessions yet, named in cookies as `cookies` says.
+    pub fn new(cookies: Cookies) -> Self {
+        Self { cookies, by_token: Mutex::default() }
+    }
+
     /// Starts a session for `user` and returns its token (`None` if the
     /// operating system's random source failed).
     pub fn create(&self, user: &UserId) -> Option<String> {
@@ -107,7 +150,7 @@ impl Sessions {
 
     /// The user of the request's session cookie.
     pub fn user_of(&self, headers: &HeaderMap) -> Option<UserId> {
-        cookie(headers, SESSION_COOKIE).and_then(|token| self.user(token))
+        cookie(headers, self.cookies.session()).and_then(|token| self.user(token))
     }
 
     /// Ends session `token`.
@@ -141,10 +184,16 @@ pub enum Flash {
 /// Flash messages waiting to be shown, by random id (the flash cookie).
 #[derive(Debug, Default)]
 pub struct Flashes {
+    cookies: Cookies,
     by_id: Mutex<HashMap<String, (Flash, Instant)>>,
 }
 
 impl Flashes {
+    /// No flashes yet, named in cookies as `cookies` says.
+    pub fn new(cookies: Cookies) -> Self {
+        Self { cookies, by_id: Mutex::default() }
+    }
+
     /// Keeps `flash` and returns the id to put in the flash cookie.
     pub fn put(&self, flash: Flash) -> Option<String> {
         let id = random_token()?;
@@ -162,7 +211,7 @@ impl Flashes {
 
     /// Takes (removes) the flash the request's flash cookie names.
     pub fn take(&self, headers: &HeaderMap) -> Option<Flash> {
-        let id = cookie(headers, FLASH_COOKIE)?;
+        let id = cookie(headers, self.cookies.flash())?;
         let (flash, at) = lock(&self.by_id).remove(id)?;
         (at.elapsed() < FLASH_LIFETIME).then_some(flash)
     }
@@ -195,6 +244,24 @@ mod tests {
             clear_cookie(FLASH_COOKIE, false),
             "inzant_flash=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
         );
+    }
+
+    #[test]
+    fn https_cookies_carry_the_host_prefix() {
+        let https = Cookies { secure: true };
+        assert_eq!((https.session(), https.flash()), ("__Host-inzant_session", "__Host-inzant_flash"));
+        let value = https.set(https.session(), "t", None);
+        assert_eq!(value, "__Host-inzant_session=t; HttpOnly; SameSite=Strict; Path=/; Secure");
+        let http = Cookies { secure: false };
+        assert_eq!((http.session(), http.flash()), (SESSION_COOKIE, FLASH_COOKIE));
+
+        let sessions = Sessions::new(https);
+        let token = sessions.create(&UserId::new("ada")).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}")).unwrap());
+        assert_eq!(sessions.user_of(&headers), None, "on https only the __Host- cookie counts");
+        headers.insert(COOKIE, HeaderValue::from_str(&format!("{SECURE_SESSION_COOKIE}={token}")).unwrap());
+        assert_eq!(sessions.user_of(&headers), Some(UserId::new("ada")));
     }
 
     #[test]

@@ -5,11 +5,13 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, HashSet};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -57,9 +59,21 @@ pub async fn app() -> TestApp {
 }
 
 impl TestApp {
-    /// A browser with no cookies.
+    /// A browser with no cookies, on the test's usual client address
+    /// (127.0.0.1), posting forms from the app's public origin.
     pub fn browser(&self) -> Browser {
-        Browser { router: self.demo.router.clone(), cookies: BTreeMap::new() }
+        self.browser_at(IpAddr::V4(Ipv4Addr::LOCALHOST))
+    }
+
+    /// A browser with no cookies on client address `ip` (what the server
+    /// sees as the connection's peer).
+    pub fn browser_at(&self, ip: IpAddr) -> Browser {
+        Browser {
+            router: self.demo.router.clone(),
+            cookies: BTreeMap::new(),
+            origin: self.demo.public_url.clone(),
+            peer: SocketAddr::new(ip, 40_000),
+        }
     }
 
     /// The starting password of `username`.
@@ -118,11 +132,16 @@ impl Answer {
     }
 }
 
-/// A client keeping cookies, sending requests through the router.
+/// A client keeping cookies, sending requests through the router as if
+/// they came over a connection from `peer`.
 #[derive(Clone)]
 pub struct Browser {
     router: Router,
     pub cookies: BTreeMap<String, String>,
+    /// The `Origin` its forms are posted from: the app's public URL.
+    pub origin: String,
+    /// The client address the server sees.
+    pub peer: SocketAddr,
 }
 
 impl Browser {
@@ -132,6 +151,8 @@ impl Browser {
             let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
             request.headers_mut().insert(COOKIE, cookie.parse().unwrap());
         }
+        // What the demo's server loop adds to every request.
+        request.extensions_mut().insert(ConnectInfo(self.peer));
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -156,7 +177,8 @@ impl Browser {
 
     /// `POST path` with a form, from the site's own pages (`Origin` set to the public URL).
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        self.post_form_from(path, fields, Some(PUBLIC_URL)).await
+        let origin = self.origin.clone();
+        self.post_form_from(path, fields, Some(&origin)).await
     }
 
     /// `POST path` with a form and the given `Origin` header (or none).
@@ -219,8 +241,13 @@ impl Browser {
 
 /// `POST /api/app/sign-in` as the apps would.
 pub async fn app_sign_in(app: &TestApp, username: &str, password: &str) -> Answer {
+    app_sign_in_from(app, IpAddr::V4(Ipv4Addr::LOCALHOST), username, password).await
+}
+
+/// `POST /api/app/sign-in` as the apps would, from client address `ip`.
+pub async fn app_sign_in_from(app: &TestApp, ip: IpAddr, username: &str, password: &str) -> Answer {
     let json = serde_json::json!({ "username": username, "password": password }).to_string();
-    app.browser().post_json("/api/app/sign-in", &json).await
+    app.browser_at(ip).post_json("/api/app/sign-in", &json).await
 }
 
 /// A reset email as the user reads it.
