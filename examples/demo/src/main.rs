@@ -6,9 +6,15 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use inzant_reset_demo::serve::{connections_within, raise_file_limit, serve};
+use inzant_reset_demo::serve::{bind, connections_within, raise_file_limit, serve};
 use inzant_reset_demo::{DemoConfig, DemoError, build_app};
 use tracing_subscriber::EnvFilter;
+
+/// mimalloc hands freed memory back to the operating system: with glibc's
+/// malloc the demo kept its peak (460 MB after 19,000 connections) long
+/// after the connections had gone (docs/RELIABILITY.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -53,9 +59,8 @@ async fn run(mut config: DemoConfig) -> Result<(), DemoError> {
         );
     }
     let demo = build_app(config).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|error| DemoError::Startup(format!("could not listen on {listen}: {error}")))?;
+    let listener =
+        bind(listen).map_err(|error| DemoError::Startup(format!("could not listen on {listen}: {error}")))?;
     let _maintenance = demo.spawn_maintenance(Duration::from_secs(3600));
     println!("{}", demo.banner());
     let settings = &demo.serve;

@@ -22,13 +22,13 @@
 //!   cut, so [`serve`] returns with every connection closed.
 //!
 //! Each request carries the peer address as
-//! [`ConnectInfo<SocketAddr>`](axum::extract::ConnectInfo) (`std::net::SocketAddr`), which the
+//! [`ConnectInfo<SocketAddr>`](axum::extract::ConnectInfo), which the
 //! sign-in throttle keys on.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -40,10 +40,16 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 use tower_http::timeout::TimeoutLayer;
+
+/// The listen queue asked for: connections the kernel completes while the
+/// loop is busy wait here rather than having their SYN dropped (a dropped
+/// SYN costs the client a one-second retransmit). Linux caps it at
+/// `net.core.somaxconn` (4096 by default).
+const LISTEN_BACKLOG: u32 = 4096;
 
 /// File descriptors kept free for everything but client connections: the
 /// database pool, SMTP, `.eml` files, logs.
@@ -65,8 +71,10 @@ pub struct ServeSettings {
     /// the answer is `408` (`INZANT_REQUEST_TIMEOUT`, default 15 s).
     pub request_timeout: Duration,
     /// At most this many connections are open at once
-    /// (`INZANT_MAX_CONNECTIONS`, default 20000; lowered at start to what
-    /// the file descriptor limit allows).
+    /// (`INZANT_MAX_CONNECTIONS`, default 10000; lowered at start to what
+    /// the file descriptor limit allows). Each open connection holds about
+    /// 18 KiB (hyper's read and write buffers, the task), so this is also
+    /// what bounds the memory a flood can take: 10,000 are ~180 MB.
     pub max_connections: usize,
     /// At most this many connections from one client address, an IPv6 /64
     /// counting as one (`INZANT_MAX_CONNECTIONS_PER_ADDRESS`, default 256;
@@ -83,11 +91,24 @@ impl Default for ServeSettings {
         Self {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(15),
-            max_connections: 20_000,
+            max_connections: 10_000,
             max_connections_per_address: 256,
             shutdown_timeout: Duration::from_secs(5),
         }
     }
+}
+
+/// A listener on `address` with a [`LISTEN_BACKLOG`]-long queue (tokio's
+/// `TcpListener::bind` asks for 1024).
+///
+/// # Errors
+/// The address cannot be bound (in use, not local, not allowed).
+pub fn bind(address: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    // A restarted demo can bind again while the old connections sit in TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Raises the soft limit on open files to the hard limit, so the
