@@ -240,7 +240,11 @@ fn is_about_one_connection(error: &io::Error) -> bool {
 
 /// Tells a client over a cap to come back, if its socket takes the bytes
 /// without waiting; the connection closes when `stream` is dropped.
+/// Whatever of the request already arrived is read first: closing a socket
+/// with unread data sends a reset, which can reach the client before the 503.
 fn refuse(stream: &TcpStream) {
+    let mut unread = [0u8; 4096];
+    let _ = stream.try_read(&mut unread);
     let _ = stream.try_write(OVER_CAPACITY);
 }
 
