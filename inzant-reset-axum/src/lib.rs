@@ -67,10 +67,72 @@
 //!
 //! ## Serving it
 //!
-//! The router does not time out slow clients: that is the server's job.
-//! Serve it the way the demo does (`examples/demo/src/main.rs`): a header
-//! read timeout, an idle keep-alive timeout, a request timeout, a cap on
-//! connections and graceful shutdown with a deadline.
+//! The router does not time out slow clients: that is the server's job, and
+//! `axum::serve` has no header timeout. Without one, connections that send
+//! nothing or half a request stay open until the process runs out of file
+//! descriptors. Serve the router with hyper directly, as the demo does
+//! (`examples/demo/src/serve.rs`, tested in `examples/demo/tests/serving.rs`):
+//!
+//! - a **header read timeout** (hyper's `header_read_timeout`; hyper
+//!   restarts it after every response, so it is also the **idle
+//!   keep-alive timeout**);
+//! - a **request timeout** (tower-http's `TimeoutLayer`), which also bounds
+//!   a body that arrives slowly;
+//! - a **cap on connections** below the open-file limit (raise the soft
+//!   `RLIMIT_NOFILE` to the hard one at start), and **back-off** when
+//!   `accept` fails (EMFILE) instead of retrying at once;
+//! - **graceful shutdown with a deadline**, so SIGTERM ends the process even
+//!   with half-sent requests open.
+//!
+//! With hyper 1 (`server`, `http1`), hyper-util (`server-graceful`,
+//! `service`, `tokio`, `http1`) and tower-http (`timeout`):
+//!
+//! ```ignore
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use axum::extract::ConnectInfo;
+//! use axum::http::StatusCode;
+//! use hyper::server::conn::http1;
+//! use hyper_util::rt::{TokioIo, TokioTimer};
+//! use hyper_util::server::graceful::GracefulShutdown;
+//! use hyper_util::service::TowerToHyperService;
+//! use tower::ServiceExt;
+//! use tower_http::timeout::TimeoutLayer;
+//!
+//! let app = app.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(15)));
+//! let mut http = http1::Builder::new();
+//! http.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(10));
+//! let slots = Arc::new(tokio::sync::Semaphore::new(10_000)); // below the open-file limit
+//! let graceful = GracefulShutdown::new();
+//! loop {
+//!     let (stream, peer) = tokio::select! {
+//!         () = &mut shutdown => break,
+//!         accepted = listener.accept() => match accepted {
+//!             Ok(accepted) => accepted,
+//!             // Out of descriptors: wait, don't spin (the demo doubles the pause up to 1 s).
+//!             Err(_) => { tokio::time::sleep(Duration::from_millis(100)).await; continue }
+//!         },
+//!     };
+//!     let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else { continue }; // over the cap: closed
+//!     let service = app.clone().map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+//!         request.extensions_mut().insert(ConnectInfo(peer)); // for per-address limits
+//!         request
+//!     });
+//!     let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+//!     let connection = graceful.watch(connection);
+//!     tokio::spawn(async move {
+//!         let _slot = slot;
+//!         let _ = connection.await;
+//!     });
+//! }
+//! // Requests in progress get 5 s; whatever is still open is cut when the runtime stops.
+//! let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+//! ```
+//!
+//! Behind a reverse proxy that already applies these limits, the host can
+//! keep `axum::serve`; the proxy's address is then every client's address,
+//! so per-address limits must use the client address the proxy reports.
+//! `docs/RELIABILITY.md` has the demo's figures under a connection flood.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
