@@ -77,7 +77,9 @@ pub struct ServeSettings {
     /// what bounds the memory a flood can take: 10,000 are ~180 MB.
     pub max_connections: usize,
     /// At most this many connections from one client address, an IPv6 /64
-    /// counting as one (`INZANT_MAX_CONNECTIONS_PER_ADDRESS`, default 256;
+    /// counting as one (`INZANT_MAX_CONNECTIONS_PER_ADDRESS`, default 1024:
+    /// a browser opens at most six per site, so this is room for an office
+    /// behind one NAT address, or a load test's 500 concurrent clients;
     /// 0 for no cap, e.g. behind a proxy whose address every client shares).
     pub max_connections_per_address: usize,
     /// After the shutdown signal, requests in progress get this long to
@@ -92,7 +94,7 @@ impl Default for ServeSettings {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(15),
             max_connections: 10_000,
-            max_connections_per_address: 256,
+            max_connections_per_address: 1024,
             shutdown_timeout: Duration::from_secs(5),
         }
     }
