@@ -100,7 +100,7 @@ impl Default for ServeSettings {
     }
 }
 
-/// A listener on `address` with a [`LISTEN_BACKLOG`]-long queue (tokio's
+/// A listener on `address` with a 4096-long queue (tokio's
 /// `TcpListener::bind` asks for 1024).
 ///
 /// # Errors
@@ -134,7 +134,7 @@ pub fn raise_file_limit() -> Option<u64> {
 }
 
 /// `wanted`, lowered so that the connections fit in `file_limit` descriptors
-/// with [`RESERVED_DESCRIPTORS`] to spare.
+/// with 256 to spare for the database, SMTP and files.
 pub fn connections_within(wanted: usize, file_limit: Option<u64>) -> usize {
     match file_limit {
         Some(limit) => {

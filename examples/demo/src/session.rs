@@ -42,7 +42,7 @@ impl Cookies {
         if self.secure { SECURE_FLASH_COOKIE } else { FLASH_COOKIE }
     }
 
-    /// A `Set-Cookie` value for cookie `name` (see [`set_cookie`]).
+    /// A `Set-Cookie` value for cookie `name`: `HttpOnly`, `SameSite=Strict`, `Path=/`, and `Secure` on https.
     pub fn set(self, name: &str, value: &str, max_age: Option<Duration>) -> HeaderValue {
         set_cookie(name, value, max_age, self.secure)
     }
