@@ -39,7 +39,10 @@ pub struct Admin {
 pub async fn sign_in(client: &HttpClient, demo: &Demo) -> Fallible<Admin> {
     let body = http::form(&[("username", "admin@inzant.example"), ("password", &demo.admin_password)]);
     let url = format!("{}/login", demo.base);
-    let answer = http::send(client, Method::POST, &url, &http::form_headers(), body).await?;
+    // The demo refuses sign-ins posted from other sites, as a browser's would be.
+    let mut headers = http::form_headers();
+    headers.push((ORIGIN, demo.base.clone()));
+    let answer = http::send(client, Method::POST, &url, &headers, body).await?;
     if answer.status != StatusCode::SEE_OTHER {
         return Err(format!(
             "admin sign-in answered {} instead of 303: {}",

@@ -2,7 +2,7 @@
 //! database answers 503 (never 401/403) once the pool's acquire timeout
 //! passes, and service resumes when the database is back.
 //!
-//! The demo reaches PostgreSQL (`DATABASE_URL`, set by `scripts/test`)
+//! The demo reaches PostgreSQL (`DATABASE_URL`, or a private cluster the test starts)
 //! through a TCP relay in the test; cutting the relay closes every open
 //! database connection and refuses new ones, as a stopped server would.
 
@@ -26,13 +26,8 @@ use tokio::task::JoinSet;
 const HANG_GUARD: Duration = Duration::from_secs(20);
 
 fn database_url() -> String {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!(
-            "DATABASE_URL is not set: this test cuts the demo off a real PostgreSQL server. \
-             Run `scripts/test`, which starts one and sets DATABASE_URL."
-        ),
-    }
+    // DATABASE_URL, or a private cluster started for this test binary.
+    inzant_reset_test_support::database_url()
 }
 
 fn fresh_schema() -> String {

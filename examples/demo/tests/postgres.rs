@@ -1,6 +1,6 @@
 //! The same flows on PostgreSQL: users, reset requests and audit events in
-//! the database (`DATABASE_URL`, which `scripts/test` sets after starting a
-//! private cluster). Each run uses a fresh schema and drops it afterwards.
+//! the database (`DATABASE_URL`, or a private cluster the test starts). Each
+//! run uses a fresh schema and drops it afterwards.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,14 +13,8 @@ use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgPoolOptions;
 
 fn database_url() -> String {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!(
-            "DATABASE_URL is not set: this test runs the demo on a real PostgreSQL server. \
-             Run `scripts/test`, which starts a private PostgreSQL cluster and sets DATABASE_URL, \
-             or set DATABASE_URL to a database you can write to."
-        ),
-    }
+    // DATABASE_URL, or a private cluster started for this test binary.
+    inzant_reset_test_support::database_url()
 }
 
 fn fresh_schema() -> String {

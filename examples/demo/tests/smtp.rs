@@ -14,14 +14,9 @@ use common::*;
 use inzant_reset_demo::{MailSetting, SmtpUrl};
 
 fn smtp_server() -> (String, PathBuf) {
-    let var = |name: &str| match std::env::var(name) {
-        Ok(value) if !value.trim().is_empty() => value,
-        _ => panic!(
-            "{name} is not set: this test sends the demo's email through a real SMTP server. \
-             Run `scripts/test`, which starts one (aiosmtpd) and sets INZANT_TEST_SMTP_URL and INZANT_TEST_MAILDIR."
-        ),
-    };
-    (var("INZANT_TEST_SMTP_URL"), PathBuf::from(var("INZANT_TEST_MAILDIR")).join("new"))
+    // INZANT_TEST_SMTP_URL and INZANT_TEST_MAILDIR, or aiosmtpd started for this test binary.
+    let server = inzant_reset_test_support::smtp();
+    (server.url.clone(), server.maildir.join("new"))
 }
 
 fn delivered(dir: &Path) -> HashSet<PathBuf> {
