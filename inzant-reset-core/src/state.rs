@@ -190,6 +190,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        // A fixed seed and no regressions file: CI runs the same cases every time.
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 256,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5747_e0c4_19d2_8b31),
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
         #[test]
         fn terminal_states_stay_terminal_under_any_events(
             start in 0usize..7,

@@ -162,8 +162,54 @@ fn recase(base: &str, style: u8, copy: usize) -> String {
     }
 }
 
+/// Weak bases repeated, separated or re-cased that the windowed path once
+/// rated above stock, each for a reason of its own: none rates higher than
+/// stock now, with the rules or without.
+#[test]
+fn known_counterexamples_rate_no_higher_than_stock() {
+    for password in [
+        // A keypad walk dense in l33t symbols: after the base's stock call
+        // the budget left too little to rate the last copy, which counted
+        // as brute force.
+        "147258369+147258369+147258369",
+        "147258369-147258369",
+        "741852963!741852963!741852963",
+        // A last copy that stock rates with a match of its own, "qwerty1".
+        "qwerty+qwerty+qwerty+qwerty1",
+        // After other matches, stock covers "POIUYTREWQ!" with one keyboard
+        // walk; alone, with a word and a symbol.
+        "POIUYTREWQ1POIUYTREWQ1POIUYTREWQ1POIUYTREWQ1POIUYTREWQ!",
+        // "2qwertyuiop" is one keyboard walk in context.
+        "qwertyuiop2qwertyuiop",
+        // Behind the context character, "Lovely!" is best all brute force;
+        // alone, a word and a l33t "i".
+        "Lovely1Lovely1Lovely!",
+        // A sequence across a segment's cut ("/0123456789").
+        "0123456789/0123456789",
+        // zxcvbn's sequence matcher lets a run of one character start a
+        // sequence.
+        "11111111111111111111111112",
+        "1111.1111.1111.1111.1111+",
+        "Harley67/Harley67/Harley67",
+    ] {
+        for policy in [PasswordPolicy::default(), score_only()] {
+            let stock = policy.evaluate_reference(password, &SAM).level();
+            let ours = policy.evaluate_windowed(password, &SAM).level();
+            assert!(ours <= stock, "{password:?}: ours {ours}, stock {stock}");
+        }
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    // A fixed seed, so that CI runs the same cases every time, and no
+    // regressions file: the cases worth keeping are examples above. To look
+    // for new counterexamples, run with a random seed and many cases.
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x1157_2e93_5a0b_d461),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     /// Repeating a weak base, with or without separators, re-cased or not,
     /// never rates above stock zxcvbn + the rules.

@@ -16,7 +16,8 @@ pub(crate) const CALL_MAX_UNITS: u64 = 6_400;
 /// Longest segment of the windowed path.
 pub(crate) const SEGMENT_MAX_CHARS: usize = 16;
 /// Most work units one segment of the windowed path may cost: enough for a
-/// ten-digit date or keypad walk, whose digits are all l33t symbols.
+/// ten-digit date or keypad walk, whose digits are all l33t symbols. (Its
+/// call behind [`CONTEXT`] costs a little more.)
 pub(crate) const SEGMENT_MAX_UNITS: u64 = 2_000;
 /// Most work units all stock calls of one windowed estimate may cost
 /// together. Less than one direct call: a unit of text with l33t symbols
@@ -34,6 +35,14 @@ const MIN_RUN_CHARS: usize = 12;
 const STOCK_MAX_CHARS: usize = 100;
 /// Fixed cost of one stock call, in work units.
 const CALL_OVERHEAD_UNITS: u64 = 16;
+/// A character no zxcvbn pattern matches (a private-use code point: in no
+/// dictionary or keyboard, no digit, and too far from any other character
+/// to be part of a sequence), so stock always rates it as brute force.
+/// Put before a segment that is not the whole password, it stands for the
+/// rest of the password (see [`Windowed::plain`]).
+const CONTEXT: char = '\u{E000}';
+/// Copies of rated text at least this long move the next segment to them.
+const MIN_COPY_CHARS: usize = 6;
 /// Characters of a sequence run shown to zxcvbn to obtain its feedback.
 const SEQUENCE_SAMPLE_CHARS: usize = 6;
 
@@ -100,7 +109,13 @@ pub(crate) fn distinct_l33t_symbols(text: &[char]) -> Vec<char> {
 /// `16 + n² × (3 + l33t_table_bound)` (the bound is at least 1). It over-estimates l33t-dense texts,
 /// which is the safe side.
 pub(crate) fn work_units(text: &[char]) -> u64 {
-    let n = text.len() as u64;
+    units_of(text.len(), text)
+}
+
+/// [`work_units`] of a text of `len` characters whose l33t symbols are
+/// those of `text`.
+fn units_of(len: usize, text: &[char]) -> u64 {
+    let n = len as u64;
     let tables = l33t_table_bound(&distinct_l33t_symbols(text));
     CALL_OVERHEAD_UNITS.saturating_add(n.saturating_mul(n).saturating_mul(tables.saturating_add(3)))
 }
@@ -195,30 +210,38 @@ struct Token {
     feedback: FeedbackSource,
 }
 
-/// One match of the cover of the password that the windowed path scores,
-/// as zxcvbn would count it in its own match sequence.
-#[derive(Clone, Debug, PartialEq)]
-struct Piece {
-    /// Characters covered.
-    len: usize,
-    /// log10 of the match's guesses; ignored for brute force.
+/// What the windowed path found in a text: its guesses, the tokens that
+/// can give feedback, and the matches it found.
+struct Rating {
     log10_guesses: f64,
-    /// Brute force: adjacent ones are one match, as in zxcvbn.
-    brute: bool,
-    /// For a keyboard walk, the keyboard's name.
-    walk: Option<String>,
-    /// A keyboard walk that filled its whole segment, so may go on in the
-    /// next one.
-    open: bool,
+    tokens: Vec<Token>,
+    matches: Vec<Found>,
 }
 
-impl Piece {
-    fn matched(len: usize, log10_guesses: f64) -> Self {
-        Self { len, log10_guesses, brute: false, walk: None, open: false }
+/// A match that stock zxcvbn finds in the password (in a part of it that a
+/// stock call rated, or a repeat or sequence run): characters
+/// `start..start + len` of the text being rated, and log10 of its guesses.
+/// Brute force is not listed: any span can be brute force.
+#[derive(Clone, Debug, PartialEq)]
+struct Found {
+    start: usize,
+    len: usize,
+    log10_guesses: f64,
+    /// For a keyboard walk, the keyboard's name.
+    walk: Option<String>,
+}
+
+impl Found {
+    fn new(start: usize, len: usize, log10_guesses: f64) -> Self {
+        Self { start, len, log10_guesses, walk: None }
     }
 
-    fn brute(len: usize) -> Self {
-        Self { len, log10_guesses: len as f64, brute: true, walk: None, open: false }
+    fn end(&self) -> usize {
+        self.start + self.len
+    }
+
+    fn shifted(&self, by: usize) -> Self {
+        Self { start: self.start + by, ..self.clone() }
     }
 }
 
@@ -228,49 +251,87 @@ fn log10_add(a: f64, b: f64) -> f64 {
     high + (1.0 + 10f64.powf(low - high)).log10()
 }
 
-/// The guesses of a text of `total` characters covered by `pieces`, in
-/// zxcvbn's formula for a match sequence of `l` matches (zxcvbn 3.1's
-/// `scoring::most_guessable_match_sequence`, MIT licence):
-/// `l! × ∏ guesses + 10000^(l−1)` (`+ 1` when `l = 1`), where a match
-/// shorter than the text counts at least 10 guesses (one character) or 50,
-/// brute force is 10 guesses a character and at least one more than those
-/// minimums, and adjacent brute-force pieces are one match.
+/// The most matches a cover of the password is searched with. A cover of
+/// `l` matches makes at least `10000^(l−1)` guesses, so one that rates
+/// below "Strong" (10¹⁰) has at most 3: the score is exact, and so are the
+/// guesses whenever the best cover has at most 4 matches.
+const MAX_COVER_MATCHES: usize = 4;
+
+/// log10 of the guesses of a match of `len` characters in a text of `total`
+/// (zxcvbn 3.1's `scoring::estimate_guesses`, MIT licence): a match shorter
+/// than the text counts at least 10 guesses (one character) or 50.
+fn floored(log10_guesses: f64, len: usize, total: usize) -> f64 {
+    if len < total { log10_guesses.max(sub_match_floor(len)) } else { log10_guesses }
+}
+
+fn sub_match_floor(len: usize) -> f64 {
+    if len == 1 { 10f64.log10() } else { 50f64.log10() }
+}
+
+/// log10 of the guesses of `len` characters of brute force (zxcvbn 3.1,
+/// MIT licence): 10 a character, and one more than the sub-match minimum.
+fn brute_log10(len: usize) -> f64 {
+    (len as f64).max((10f64.powf(sub_match_floor(len)) + 1.0).log10())
+}
+
+/// The guesses of a text of `total` characters, as zxcvbn 3.1 computes them
+/// (`scoring::most_guessable_match_sequence`, MIT licence): the least, over
+/// the covers of the text by matches and spans of brute force, of
+/// `l! × ∏ guesses + 10000^(l−1)` (`+ 1` when `l = 1`) for a cover of `l`
+/// matches. The matches are those in `found`; brute force may cover any
+/// span. Covers of more than [`MAX_COVER_MATCHES`] are not searched.
 ///
 /// The factorial and the additive term are why a password of many parts is
 /// strong in zxcvbn (four matches already make 10¹² guesses): a long
 /// password can only rate below "Strong" if a few long matches — repeats,
 /// sequences, keyboard walks — cover it, and the windowed path finds those
 /// whole.
-fn sequence_log10_guesses_of(pieces: &[Piece], total: usize) -> f64 {
-    let mut merged: Vec<&Piece> = Vec::with_capacity(pieces.len());
-    let mut brute_len = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        match (merged.last(), brute_len.last_mut()) {
-            (Some(last), Some(len)) if last.brute && piece.brute => *len += piece.len,
-            _ => {
-                merged.push(piece);
-                brute_len.push(piece.len);
+fn best_cover_log10(found: &[Found], total: usize) -> f64 {
+    const NONE: [f64; MAX_COVER_MATCHES + 1] = [f64::INFINITY; MAX_COVER_MATCHES + 1];
+    if total == 0 {
+        return 0.0;
+    }
+    let mut ending: Vec<Vec<&Found>> = vec![Vec::new(); total + 1];
+    for m in found.iter().filter(|m| m.len > 0 && m.end() <= total) {
+        ending[m.end()].push(m);
+    }
+    // best[k][l]: the least log10 product of a cover of the first k
+    // characters by l matches; after_match[k][l]: the same for covers whose
+    // last match is not brute force (and the empty cover).
+    let mut best = vec![NONE; total + 1];
+    let mut after_match = vec![NONE; total + 1];
+    best[0][0] = 0.0;
+    after_match[0][0] = 0.0;
+    // Where brute force may start: two spans of brute force in a row are
+    // never better than one (the same product, one match fewer), so only
+    // after a match or at the start.
+    let mut brute_starts = vec![0];
+    for k in 1..=total {
+        for m in &ending[k] {
+            let log10_guesses = floored(m.log10_guesses, m.len, total);
+            for l in 1..=MAX_COVER_MATCHES {
+                after_match[k][l] = after_match[k][l].min(best[m.start][l - 1] + log10_guesses);
             }
         }
-    }
-    let sub_match_floor = |len: usize| if len == 1 { 10f64.log10() } else { 50f64.log10() };
-    let product: f64 = merged
-        .iter()
-        .zip(&brute_len)
-        .map(|(piece, &len)| {
-            if piece.brute {
-                (len as f64).max((10f64.powf(sub_match_floor(len)) + 1.0).log10())
-            } else if piece.len < total {
-                piece.log10_guesses.max(sub_match_floor(piece.len))
-            } else {
-                piece.log10_guesses
+        best[k] = after_match[k];
+        for &i in &brute_starts {
+            let log10_guesses = brute_log10(k - i);
+            for l in 1..=MAX_COVER_MATCHES {
+                best[k][l] = best[k][l].min(after_match[i][l - 1] + log10_guesses);
             }
+        }
+        if after_match[k].iter().any(|p| p.is_finite()) {
+            brute_starts.push(k);
+        }
+    }
+    (1..=MAX_COVER_MATCHES)
+        .filter(|&l| best[total][l].is_finite())
+        .map(|l| {
+            let log10_factorial: f64 = (2..=l).map(|k| (k as f64).log10()).sum();
+            let additive = if l <= 1 { 0.0 } else { 4.0 * (l - 1) as f64 };
+            log10_add(log10_factorial + best[total][l], additive)
         })
-        .sum();
-    let l = merged.len();
-    let log10_factorial: f64 = (2..=l).map(|k| (k as f64).log10()).sum();
-    let additive = if l <= 1 { 0.0 } else { 4.0 * (l - 1) as f64 };
-    log10_add(log10_factorial + product, additive)
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// One part of a password that does not fit a single call.
@@ -295,36 +356,42 @@ impl Windowed<'_, '_> {
         // would make a password that stock refuses acceptable because of a
         // tail stock never sees.
         let analyzed = &chars[..chars.len().min(STOCK_MAX_CHARS)];
-        let (log10_guesses, tokens) = self.text(analyzed);
+        let Rating { log10_guesses, tokens, .. } = self.text(analyzed);
         let score = score_from_log10(log10_guesses);
         let (warning, suggestions) =
             if score <= 2 { self.weakest_feedback(tokens) } else { (None, Vec::new()) };
         Estimate { log10_guesses, score, warning, suggestions, direct: false }
     }
 
-    /// Rates `text` as if it were a whole password: its guesses, and the
-    /// tokens that can give feedback.
-    fn text(&mut self, text: &[char]) -> (f64, Vec<Token>) {
-        let mut pieces = Vec::new();
+    /// Rates `text` as if it were a whole password: its guesses, the
+    /// tokens that can give feedback, and the matches found in it.
+    fn text(&mut self, text: &[char]) -> Rating {
+        let mut found = Vec::new();
         let mut tokens = Vec::new();
-        for part in split_runs(text) {
+        let mut again = Vec::new();
+        let parts = split_runs(text);
+        // The base of the repeat run just before, and its matches.
+        let mut last_base: Option<(&[char], Vec<Found>)> = None;
+        for part in parts {
             match part {
                 Part::Repeat { start, period, count } => {
                     let base = &text[start..start + period];
-                    let (log10_base, base_tokens) = self.base(base);
-                    let log10_guesses = log10_base + (count as f64).log10();
-                    pieces.push(Piece::matched(period * count, log10_guesses));
+                    let rating = self.base(base);
+                    let log10_guesses = rating.log10_guesses + (count as f64).log10();
+                    found.push(Found::new(start, period * count, log10_guesses));
                     let feedback = if 2 * period <= SEGMENT_MAX_CHARS {
                         FeedbackSource::Sample(base.iter().chain(base).copied().collect())
                     } else {
-                        weakest(base_tokens).map_or(FeedbackSource::None, |t| t.feedback)
+                        weakest(rating.tokens).map_or(FeedbackSource::None, |t| t.feedback)
                     };
                     tokens.push(Token { log10_guesses, feedback });
+                    last_base = Some((base, rating.matches));
                 }
                 Part::Sequence { start, len, descending } => {
+                    last_base = None;
                     let run = &text[start..start + len];
                     let log10_guesses = sequence_log10_guesses(run, descending);
-                    pieces.push(Piece::matched(len, log10_guesses));
+                    found.push(Found::new(start, len, log10_guesses));
                     tokens.push(Token {
                         log10_guesses,
                         feedback: FeedbackSource::Sample(
@@ -333,17 +400,52 @@ impl Windowed<'_, '_> {
                     });
                 }
                 Part::Plain { start, len } => {
-                    self.plain(&text[start..start + len], &mut pieces, &mut tokens);
+                    if let Some((base, base_found)) = last_base.take() {
+                        // A last, incomplete copy of the base
+                        // ("…369+147258369"): stock may rate it with the
+                        // base's own matches. Those are known without a
+                        // call, and the text after them is rated first:
+                        // the base's call may leave too little budget to
+                        // rate the copy too, and as brute force it would
+                        // make far more guesses than stock counts. The
+                        // copy is then rated with the rest, if the budget
+                        // allows, for matches of its own ("…qwerty+qwerty1":
+                        // the common password "qwerty1").
+                        let partial =
+                            text[start..start + len].iter().zip(base).take_while(|(a, b)| a == b).count();
+                        let copied: Vec<Found> = base_found
+                            .iter()
+                            .filter(|m| m.end() <= partial)
+                            .map(|m| m.shifted(start))
+                            .collect();
+                        let after = copied.iter().map(Found::end).max().unwrap_or(start);
+                        found.extend(copied);
+                        if after > start {
+                            self.plain(text, after..start + len, &mut found, &mut tokens, &mut again);
+                        }
+                    }
+                    self.plain(text, start..start + len, &mut found, &mut tokens, &mut again);
                 }
             }
         }
-        (sequence_log10_guesses_of(&pieces, text.len()), tokens)
+        // Behind the context character, stock may merge it with brute force
+        // at the segment's start, and all of a weak segment may become brute
+        // force ("\u{E000}Lovely!"): alone, the segment shows its own matches.
+        for segment in again {
+            if let Some(entropy) = self.call(&text[segment.clone()], false) {
+                found.extend(found_in(&entropy, segment.start, false));
+            }
+        }
+        found.extend(sequence_matches(text));
+        found.extend(copies(text, &found));
+        let log10_guesses = best_cover_log10(&found, text.len());
+        Rating { log10_guesses, tokens, matches: found }
     }
 
     /// The guesses of a repeated base, as zxcvbn rates it: by one stock
     /// call on the whole base when it fits one (zxcvbn rates the base as a
     /// password of its own), else as a text of its own.
-    fn base(&mut self, base: &[char]) -> (f64, Vec<Token>) {
+    fn base(&mut self, base: &[char]) -> Rating {
         let units = work_units(base);
         if base.len() <= DIRECT_MAX_CHARS && units <= CALL_MAX_UNITS && self.affordable(units) {
             self.spent += units;
@@ -351,10 +453,11 @@ impl Windowed<'_, '_> {
             let entropy = (self.oracle)(&text);
             let (warning, suggestions) = feedback_of(&entropy);
             let log10_guesses = entropy.guesses_log10().max(0.0);
-            return (
+            return Rating {
                 log10_guesses,
-                vec![Token { log10_guesses, feedback: FeedbackSource::Called(warning, suggestions) }],
-            );
+                tokens: vec![Token { log10_guesses, feedback: FeedbackSource::Called(warning, suggestions) }],
+                matches: found_in(&entropy, 0, false),
+            };
         }
         self.text(base)
     }
@@ -363,66 +466,124 @@ impl Windowed<'_, '_> {
         self.spent.saturating_add(units) <= TOTAL_MAX_UNITS
     }
 
-    /// Rates `text` segment by segment: the matches of each segment's stock
-    /// call become pieces, each segment a token. The end of a segment may
-    /// hold a word, date or keyboard walk that the cut broke (into one or
-    /// several matches), so unless the segment ends the text only its
-    /// matches up to [`REVISIT_CHARS`] before the cut are kept ([`keep`]),
-    /// and the next segment starts there, to find them whole.
-    fn plain(&mut self, text: &[char], pieces: &mut Vec<Piece>, tokens: &mut Vec<Token>) {
-        let mut start = 0;
-        while start < text.len() {
-            let end = segment_end(text, start);
-            let (mut matches, token) = self.segment(&text[start..end]);
-            let mut next = end;
-            if end < text.len() {
-                let kept = keep(&mut matches, (end - start).saturating_sub(REVISIT_CHARS));
-                next = start + kept;
-            }
-            for piece in matches {
-                push_piece(pieces, piece);
-            }
-            tokens.push(token);
-            start = next;
-        }
-    }
-
-    /// One stock call on `segment` if the budget allows, brute force
-    /// otherwise: its matches, in order, and its token.
-    fn segment(&mut self, segment: &[char]) -> (Vec<Piece>, Token) {
-        let units = work_units(segment);
+    /// One stock call on `chars`, behind [`CONTEXT`] if `context`, if the
+    /// budget allows.
+    fn call(&mut self, chars: &[char], context: bool) -> Option<Entropy> {
+        let units = units_of(chars.len() + usize::from(context), chars);
         if !self.affordable(units) {
-            let token = Token { log10_guesses: segment.len() as f64, feedback: FeedbackSource::None };
-            return (vec![Piece::brute(segment.len())], token);
+            return None;
         }
         self.spent += units;
-        let text: String = segment.iter().collect();
-        let entropy = (self.oracle)(&text);
-        let matches = entropy
-            .sequence()
-            .iter()
-            .map(|m| {
-                let len = m.j + 1 - m.i;
-                match &m.pattern {
-                    MatchPattern::BruteForce => Piece::brute(len),
-                    pattern => {
-                        let guesses = m.guesses.unwrap_or(u64::MAX).max(1);
-                        let mut piece = Piece::matched(len, (guesses as f64).log10());
-                        if let MatchPattern::Spatial(walk) = pattern {
-                            piece.walk = Some(walk.graph.clone());
-                            piece.open = len == segment.len();
-                        }
-                        piece
-                    }
+        let text: String = context.then_some(CONTEXT).into_iter().chain(chars.iter().copied()).collect();
+        Some((self.oracle)(&text))
+    }
+
+    /// Rates `text[range]` segment by segment, each by one stock call (the
+    /// rest of the range in one call when it fits one and the budget
+    /// allows), each segment a token; every match of every call is a found
+    /// match.
+    ///
+    /// A segment that is not the whole text is rated behind [`CONTEXT`].
+    /// zxcvbn picks the cover that minimises `l! × ∏ guesses + 10000^(l−1)`
+    /// over the whole password, and each match more multiplies the additive
+    /// term by 10,000: with other matches in the password, a segment may be
+    /// best covered by fewer, larger matches than when it stands alone
+    /// ("POIUYTREWQ!" alone is best a word and a symbol, after other matches
+    /// one keyboard walk), and a stock call shows only the matches of its own
+    /// best cover. Behind the context character, itself a match of brute
+    /// force, the call shows those that stock would pick with one more match
+    /// in the password. Such segments are listed in `again`, to be rated
+    /// alone too if the budget allows (see [`Windowed::text`]).
+    ///
+    /// The end of a segment may hold a word, date or keyboard walk that the
+    /// cut broke, so unless the segment ends the range the next one starts
+    /// again up to [`REVISIT_CHARS`] before the cut ([`revisit`]), to find it
+    /// whole, or at a copy of text already rated if one starts soon after
+    /// ([`copy_start`]); a keyboard walk longer than a segment is joined
+    /// across the cut instead.
+    fn plain(
+        &mut self,
+        text: &[char],
+        range: std::ops::Range<usize>,
+        found: &mut Vec<Found>,
+        tokens: &mut Vec<Token>,
+        again: &mut Vec<std::ops::Range<usize>>,
+    ) {
+        let mut start = range.start;
+        // A keyboard walk that filled the previous segment, so may go on.
+        let mut open_walk: Option<Found> = None;
+        while start < range.end {
+            // The rest in one call if it fits one and the budget allows:
+            // stock then weighs its matches against each other itself.
+            let rest = &text[start..range.end];
+            let call_len = rest.len() + usize::from(rest.len() < text.len());
+            let end = if call_len <= DIRECT_MAX_CHARS
+                && units_of(call_len, rest) <= CALL_MAX_UNITS
+                && self.affordable(units_of(call_len, rest))
+            {
+                range.end
+            } else {
+                segment_end(&text[..range.end], start)
+            };
+            let segment = &text[start..end];
+            let context = segment.len() < text.len();
+            let Some(entropy) = self.call(segment, context) else {
+                // Past the budget: brute force, which any span may be.
+                tokens.push(Token { log10_guesses: segment.len() as f64, feedback: FeedbackSource::None });
+                open_walk = None;
+                start = end;
+                continue;
+            };
+            if context {
+                again.push(start..end);
+            }
+            let matches = found_in(&entropy, start, context);
+            // A walk that fills the segment may go on in the next one.
+            let mut filled = matches.iter().find(|m| m.walk.is_some() && m.len == segment.len()).cloned();
+            if let (Some(walk), Some(first)) = (open_walk.take(), matches.first())
+                && first.start == start
+                && first.walk.is_some()
+                && first.walk == walk.walk
+            {
+                // zxcvbn rates the whole walk as one match whose guesses
+                // are at least those of its longest part: counting those is
+                // the safe side.
+                let joined = Found {
+                    len: first.end() - walk.start,
+                    log10_guesses: walk.log10_guesses.max(first.log10_guesses),
+                    ..walk
+                };
+                if filled.is_some() {
+                    filled = Some(joined.clone());
                 }
-            })
-            .collect();
-        let (warning, suggestions) = feedback_of(&entropy);
-        let token = Token {
-            log10_guesses: entropy.guesses_log10().max(0.0),
-            feedback: FeedbackSource::Called(warning, suggestions),
-        };
-        (matches, token)
+                found.push(joined);
+            }
+            open_walk = filled;
+            let (warning, suggestions) = feedback_of(&entropy);
+            tokens.push(Token {
+                log10_guesses: entropy.guesses_log10().max(0.0),
+                feedback: FeedbackSource::Called(warning, suggestions),
+            });
+            found.extend(matches);
+            if end == range.end {
+                break;
+            }
+            let next = start + revisit(&cover_of(&entropy, context), segment.len());
+            // A copy of text already rated ("123456789$123456789x") starting
+            // soon: its matches are known (see [`copies`]), so the next
+            // segment starts at it, where it may reach further ("123456789x"
+            // is a common password) and the budget goes furthest. The few
+            // characters before it are rated on their own.
+            start = match copy_start(text, range.start, next, end) {
+                Some(copy) => {
+                    if let Some(entropy) = self.call(&text[next..copy], true) {
+                        found.extend(found_in(&entropy, next, true));
+                    }
+                    copy
+                }
+                None => next,
+            };
+        }
     }
 
     /// The feedback of the token with the fewest guesses (a sample is rated
@@ -444,53 +605,97 @@ impl Windowed<'_, '_> {
     }
 }
 
-/// Keeps the leading `matches` of a segment that end by character `target`
-/// (brute force is cut there, as it is rated per character), but at least
-/// one character's worth, and returns how many characters they cover.
-fn keep(matches: &mut Vec<Piece>, target: usize) -> usize {
-    let target = target.max(1);
+/// Where the next segment starts, as an offset into a segment of `len`
+/// characters whose stock cover is `cover` (the length of each part, and
+/// whether it is brute force): after its matches that end
+/// [`REVISIT_CHARS`] or more before the cut (brute force is cut there, as
+/// it is rated per character), so that a word, date or walk that the cut
+/// broke is rated whole in the next segment; after the first match if that
+/// reaches further, so the next segment always starts further on.
+fn revisit(cover: &[(usize, bool)], len: usize) -> usize {
+    let target = len.saturating_sub(REVISIT_CHARS).max(1);
     let mut covered = 0;
-    let mut kept = 0;
-    for piece in matches.iter_mut() {
-        if covered + piece.len <= target {
-            covered += piece.len;
-            kept += 1;
+    for &(part, brute) in cover {
+        if covered + part <= target {
+            covered += part;
         } else {
-            if piece.brute && covered < target {
-                piece.len = target - covered;
-                piece.log10_guesses = piece.len as f64;
+            if brute && covered < target {
                 covered = target;
-                kept += 1;
             }
             break;
         }
     }
-    if kept == 0 {
-        // The first match reaches past the target: keep it whole.
-        kept = 1;
-        covered = matches.first().map_or(0, |m| m.len);
+    if covered == 0 {
+        covered = cover.first().map_or(len, |&(part, _)| part);
     }
-    matches.truncate(kept);
-    covered
+    covered.clamp(1, len.max(1))
 }
 
-/// Appends `piece`, joining it to the previous one when both are parts of a
-/// keyboard walk that a cut split: a walk that filled its segment, then one
-/// on the same keyboard. zxcvbn rates the whole walk as one match whose
-/// guesses are at least those of its longest part, so the joined piece
-/// counts those (the safe side: never more than stock).
-fn push_piece(pieces: &mut Vec<Piece>, piece: Piece) {
-    if let Some(last) = pieces.last_mut()
-        && last.open
-        && piece.walk.is_some()
-        && last.walk == piece.walk
-    {
-        last.len += piece.len;
-        last.log10_guesses = last.log10_guesses.max(piece.log10_guesses);
-        last.open = piece.open;
-        return;
+/// The matches of a stock call's cover, brute force left out, at their
+/// positions in the text rated, which the call's text starts at `offset`
+/// of, behind [`CONTEXT`] if `context`. (No match but brute force
+/// contains the context character.)
+fn found_in(entropy: &Entropy, offset: usize, context: bool) -> Vec<Found> {
+    entropy
+        .sequence()
+        .iter()
+        .filter(|m| m.pattern != MatchPattern::BruteForce && (!context || m.i > 0))
+        .map(|m| {
+            let guesses = m.guesses.unwrap_or(u64::MAX).max(1);
+            let start = offset + m.i - usize::from(context);
+            let mut found = Found::new(start, m.j + 1 - m.i, (guesses as f64).log10());
+            if let MatchPattern::Spatial(walk) = &m.pattern {
+                found.walk = Some(walk.graph.clone());
+            }
+            found
+        })
+        .collect()
+}
+
+/// The first position after `next`, and at most [`REVISIT_CHARS`] after
+/// it, where at least [`MIN_COPY_CHARS`] characters of the text already
+/// rated (`text[from..rated]`) occur again.
+fn copy_start(text: &[char], from: usize, next: usize, rated: usize) -> Option<usize> {
+    let last = (next + REVISIT_CHARS).min(text.len().saturating_sub(MIN_COPY_CHARS));
+    ((next + 1)..=last).find(|&at| {
+        (from..rated.min(at)).any(|q| {
+            let same = text[q..rated].iter().zip(&text[at..]).take_while(|(a, b)| a == b).count();
+            same >= MIN_COPY_CHARS
+        })
+    })
+}
+
+/// Each match of `found` again wherever its text occurs again in `text`
+/// ("147258369!147258369": the walk rated once is found twice). Stock
+/// finds the same match in the same characters, and its guesses do not
+/// depend on where it is; the budget may not allow rating every copy.
+fn copies(text: &[char], found: &[Found]) -> Vec<Found> {
+    let mut seen: Vec<(usize, usize)> = found.iter().map(|m| (m.start, m.len)).collect();
+    let mut copies = Vec::new();
+    for m in found.iter().filter(|m| m.len >= 2 && m.end() <= text.len()) {
+        let chars = &text[m.start..m.end()];
+        for at in 0..=text.len() - m.len {
+            if &text[at..at + m.len] == chars && !seen.contains(&(at, m.len)) {
+                seen.push((at, m.len));
+                copies.push(Found { start: at, ..m.clone() });
+            }
+        }
     }
-    pieces.push(piece);
+    copies
+}
+
+/// The length of each part of a stock call's cover, and whether it is brute
+/// force, without the [`CONTEXT`] character if `context`.
+fn cover_of(entropy: &Entropy, context: bool) -> Vec<(usize, bool)> {
+    let mut cover: Vec<(usize, bool)> =
+        entropy.sequence().iter().map(|m| (m.j + 1 - m.i, m.pattern == MatchPattern::BruteForce)).collect();
+    if context && let Some(first) = cover.first_mut() {
+        first.0 -= 1;
+        if first.0 == 0 {
+            cover.remove(0);
+        }
+    }
+    cover
 }
 
 /// The token with the fewest guesses among those that can give feedback.
@@ -634,6 +839,43 @@ fn sequence_log10_guesses(run: &[char], descending: bool) -> f64 {
     (base * direction * run.len() as f64).log10()
 }
 
+/// Every sequence match of `text`, as zxcvbn 3.1's sequence matcher finds
+/// them (`matching::SequenceMatch`, MIT licence), restated because it
+/// costs nothing beside a stock call and sees the whole text where
+/// segments would cut a sequence: the text is cut where the step between
+/// code points changes, each piece whose step is 1 to 5 (down or up) and
+/// that is at least 3 long (2 for a step of 1) is a match. Like zxcvbn,
+/// a run of one repeated character takes the step that follows it, so
+/// `1111…12` and `aaaabc` are sequences.
+fn sequence_matches(text: &[char]) -> Vec<Found> {
+    let mut found = Vec::new();
+    if text.len() <= 1 {
+        return found;
+    }
+    let mut update = |i: usize, j: usize, delta: i64| {
+        if (j - i > 1 || delta.abs() == 1) && (1..=5).contains(&delta.abs()) {
+            let run = &text[i..=j];
+            found.push(Found::new(i, run.len(), sequence_log10_guesses(run, delta < 0)));
+        }
+    };
+    let mut i = 0;
+    let mut last_delta = 0;
+    for k in 1..text.len() {
+        let delta = i64::from(u32::from(text[k])) - i64::from(u32::from(text[k - 1]));
+        if last_delta == 0 {
+            last_delta = delta;
+        }
+        if last_delta == delta {
+            continue;
+        }
+        update(i, k - 1, last_delta);
+        i = k - 1;
+        last_delta = delta;
+    }
+    update(i, text.len() - 1, last_delta);
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,23 +933,6 @@ mod tests {
         assert_eq!(segment_end(&text, 0), 13, "cut after the dash, not inside 'battery'");
     }
 
-    /// Pieces of a stock call's own match sequence, as the windowed path
-    /// builds them from a segment.
-    fn pieces_of(entropy: &Entropy) -> Vec<Piece> {
-        entropy
-            .sequence()
-            .iter()
-            .map(|m| {
-                let len = m.j + 1 - m.i;
-                if m.pattern == MatchPattern::BruteForce {
-                    Piece::brute(len)
-                } else {
-                    Piece::matched(len, (m.guesses.unwrap_or(u64::MAX) as f64).log10())
-                }
-            })
-            .collect()
-    }
-
     #[test]
     fn segments_take_a_ten_digit_date_or_keypad_walk_whole() {
         for text in ["10/09/2018", "1472583690"] {
@@ -724,31 +949,22 @@ mod tests {
             zxcvbn::zxcvbn(t, &[])
         };
         let mut windowed = Windowed { oracle: &mut oracle, spent: 0 };
-        let (mut pieces, mut tokens) = (Vec::new(), Vec::new());
-        windowed.plain(&text, &mut pieces, &mut tokens);
-        assert_eq!(pieces.iter().map(|p| p.len).sum::<usize>(), text.len(), "the pieces cover the text once");
+        let (mut found, mut tokens, mut again) = (Vec::new(), Vec::new(), Vec::new());
+        windowed.plain(&text, 0..text.len(), &mut found, &mut tokens, &mut again);
+        assert!(found.iter().any(|m| (m.start, m.len) == (7, 10)), "the date: {found:?}");
         assert!(calls.iter().any(|c| c.contains("10/01/2002")), "{calls:?}");
     }
 
     #[test]
-    fn a_segment_keeps_its_matches_up_to_the_target_and_cuts_brute_force_there() {
-        let mut matches = vec![Piece::brute(3), Piece::matched(5, 3.0)];
-        assert_eq!(keep(&mut matches, 1), 1);
-        assert_eq!(matches, [Piece::brute(1)]);
-        // A segment shorter than the revisited span still moves on by one.
-        let mut matches = vec![Piece::brute(3), Piece::matched(5, 3.0)];
-        assert_eq!(keep(&mut matches, 0), 1);
-
-        let mut matches = vec![Piece::matched(4, 2.0), Piece::matched(3, 1.0), Piece::brute(6)];
-        assert_eq!(keep(&mut matches, 5), 4);
-        assert_eq!(matches.len(), 1);
-
+    fn the_next_segment_starts_after_the_matches_well_before_the_cut() {
+        // (length, brute force) of each part of a segment's cover.
+        assert_eq!(revisit(&[(3, true), (5, false)], 10), 1, "brute force is cut at the target");
+        assert_eq!(revisit(&[(3, true), (5, false)], 8), 1, "a short segment still moves on by one");
+        assert_eq!(revisit(&[(4, false), (3, false), (6, true)], 14), 4);
         // A first match past the target is kept whole: the next segment
         // always starts further on.
-        let mut matches = vec![Piece::matched(12, 5.0), Piece::brute(4)];
-        assert_eq!(keep(&mut matches, 7), 12);
-        let mut matches = vec![Piece::matched(3, 1.0)];
-        assert_eq!(keep(&mut matches, 0), 3);
+        assert_eq!(revisit(&[(12, false), (4, true)], 16), 12);
+        assert_eq!(revisit(&[(3, false)], 3), 3);
     }
 
     #[test]
@@ -762,18 +978,22 @@ mod tests {
     }
 
     #[test]
-    fn walk_parts_split_by_a_cut_join_into_one_piece_with_the_larger_guesses() {
-        let mut walk = Piece::matched(16, 6.0);
-        walk.walk = Some("qwerty".to_owned());
-        walk.open = true;
-        let mut rest = Piece::matched(5, 4.0);
-        rest.walk = Some("qwerty".to_owned());
-        let mut pieces = vec![walk];
-        push_piece(&mut pieces, rest);
-        assert_eq!(pieces.len(), 1);
-        assert_eq!((pieces[0].len, pieces[0].log10_guesses), (21, 6.0));
-        push_piece(&mut pieces, Piece::brute(3));
-        assert_eq!(pieces.len(), 2);
+    fn a_keyboard_walk_longer_than_a_segment_is_found_whole() {
+        // Back and forth along the home row of a Dvorak keyboard: one walk,
+        // too long for one call.
+        let text = chars("aoeuidhtnsnthdiueoaoeuidhtnsnthdiueoaoeuidh");
+        assert!(text.len() > DIRECT_MAX_CHARS);
+        let mut oracle = |t: &str| zxcvbn::zxcvbn(t, &[]);
+        let mut windowed = Windowed { oracle: &mut oracle, spent: 0 };
+        let (mut found, mut tokens, mut again) = (Vec::new(), Vec::new(), Vec::new());
+        windowed.plain(&text, 0..text.len(), &mut found, &mut tokens, &mut again);
+        let walks: Vec<&Found> = found.iter().filter(|m| m.walk.is_some()).collect();
+        let longest = walks.iter().max_by_key(|m| m.len).map(|m| (m.start, m.len));
+        assert_eq!(longest, Some((0, text.len())), "{found:?}");
+        // With the guesses of its larger part: never more than stock.
+        let parts = walks.iter().filter(|m| m.len < text.len()).map(|m| m.log10_guesses);
+        let whole = walks.iter().filter(|m| m.len == text.len()).map(|m| m.log10_guesses);
+        assert_eq!(whole.fold(0.0, f64::max), parts.fold(0.0, f64::max));
     }
 
     // Calibration: the facts about zxcvbn 3.1.1 that the cost model and the
@@ -865,7 +1085,8 @@ mod tests {
             if entropy.guesses() > 1 << 53 {
                 continue;
             }
-            let ours = sequence_log10_guesses_of(&pieces_of(&entropy), password.chars().count());
+            // Stock's own matches: the best cover of them is stock's.
+            let ours = best_cover_log10(&found_in(&entropy, 0, false), password.chars().count());
             assert!(
                 (entropy.guesses_log10() - ours).abs() < 1e-9,
                 "{password}: {} vs {ours}",
