@@ -1,4 +1,4 @@
-//! The demo's settings, read from the environment (SPEC §6).
+//! The demo's settings, read from the environment.
 //!
 //! Three more variables exist only to serve a load test (`scripts/load`,
 //! `benches/load`), and are left unset otherwise:
@@ -9,8 +9,8 @@
 //! `INZANT_STRENGTH_CHECKS_PER_MINUTE` raises the per-link strength rate limit
 //! so a few links can measure the strength endpoint's latency.
 //!
-//! The rest bound what a slow client, a flood or an outage can cost (SPEC
-//! §5, "Under attack"): how connections are served ([`ServeSettings`]), how
+//! The rest bound what a slow client, a flood or an outage can cost (see
+//! `docs/RELIABILITY.md`): how connections are served ([`ServeSettings`]), how
 //! many sign-in attempts an account or an address gets, and how long the
 //! database pool and the SMTP server may keep a request waiting.
 

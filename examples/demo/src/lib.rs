@@ -1,7 +1,7 @@
 //! # inzant-reset-demo
 //!
-//! The runnable demo of the Inzant admin-triggered password reset: the help
-//! article's screens end to end.
+//! The runnable demo of the Inzant admin-triggered password reset: the
+//! backend's admin screens, sign-in and the reset pages, end to end.
 //!
 //! - `/login` — admin and web users sign in; device users are sent to the apps.
 //! - `/admin/users` — User Search ("Users" in the sidebar), with an Edit

@@ -77,7 +77,7 @@ impl std::fmt::Display for ClientAddress {
 }
 
 /// Whether a form post comes from the public origin, by the rule the
-/// adapter's admin routes apply (SPEC §4): an `Origin` equal to it, or —
+/// adapter's admin routes apply: an `Origin` equal to it, or —
 /// when the browser sends no `Origin` or `null` — `Sec-Fetch-Site:
 /// same-origin`. Without it a foreign page could sign the victim's browser
 /// in to the attacker's account (login CSRF) and watch what they type.

@@ -1,5 +1,5 @@
 //! Serving the demo: hyper's HTTP/1 server with the connection discipline
-//! the router itself cannot have (SPEC §5, "Under attack").
+//! the router itself cannot have (figures in `docs/RELIABILITY.md`).
 //!
 //! - **Header timeout**: a connection must send a request's headers within
 //!   [`ServeSettings::header_timeout`]. hyper starts that timer whenever it

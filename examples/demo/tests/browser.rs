@@ -1,4 +1,4 @@
-//! The article's process in a real browser: Debian's chromium, driven
+//! The whole reset, as the admin and the user do it, in a real browser: Debian's chromium, driven
 //! through chromedriver with fantoccini, against the demo binary serving on
 //! loopback with its real defaults. The admin sends the email from the
 //! admin screens; the test reads the `.eml` file; the user opens the link,

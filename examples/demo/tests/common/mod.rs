@@ -304,7 +304,7 @@ pub async fn complete_reset(app: &TestApp, email: &ReadEmail, password: &str) ->
     user.post_form(&email.link_path, &fields).await
 }
 
-/// The article's whole process for the web user Sam: the admin finds Sam in
+/// The whole reset for the web user Sam: the admin finds Sam in
 /// User Search, opens User Details, clicks More Options → Reset Password and
 /// sees where the email went; Sam reads the email, opens the link, saves a
 /// new password and lands on the login page; the old password and Sam's old
