@@ -119,9 +119,13 @@ pub async fn open(client: &HttpClient, base: &str, link: &Link) -> Fallible<()> 
     Ok(())
 }
 
-/// A password every policy accepts, different for each user.
+/// A password every policy accepts, different for each user. Its digits
+/// are interleaved with letters so that it never contains a load-test
+/// user's number (`load-00042`, "Load User 42"): the policy refuses a
+/// password that contains the user's own details.
 pub fn new_password(i: usize) -> String {
-    format!("Velvet-Harbour-{i:05}-Lantern!")
+    let tag: String = format!("{i:05}").chars().flat_map(|digit| [digit, 'x']).collect();
+    format!("Velvet-Harbour-{tag}-Lantern!")
 }
 
 /// Saves `password` with the emailed code; the demo answers 303 when it is saved.
@@ -160,5 +164,19 @@ mod tests {
         assert_eq!(load_user(7), ("load-00007".to_owned(), "load-00007@inzant.example".to_owned()));
         assert_eq!(load_user(100_000).0, "load-100000");
         assert_eq!(usernames(2, 3), ["load-00002@inzant.example", "load-00003@inzant.example"]);
+    }
+
+    #[test]
+    fn each_users_new_password_is_acceptable_for_that_user_and_unique() {
+        let policy = inzant_reset_core::PasswordPolicy::default();
+        let mut seen = std::collections::HashSet::new();
+        for n in [1, 7, 42, 1_234, 9_999, 10_000, 54_321, 100_000] {
+            let (id, username) = load_user(n);
+            let display_name = format!("Load User {n}");
+            let password = new_password(n);
+            let report = policy.evaluate(&password, &[username.as_str(), id.as_str(), display_name.as_str()]);
+            assert!(report.is_acceptable(), "{password:?} for {username}: {:?}", report.unmet());
+            assert!(seen.insert(password));
+        }
     }
 }
