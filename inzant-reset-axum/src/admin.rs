@@ -9,7 +9,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::header::{ORIGIN, RETRY_AFTER};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::request::Purpose;
@@ -28,13 +28,19 @@ use crate::{Answer, ResetWeb};
 pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// Whether the request comes from the site itself: an `Origin` equal to the
-/// public origin, or — when browsers send no usable `Origin` — a
-/// `Sec-Fetch-Site: same-origin`.
-pub(crate) fn is_same_site(parts: &Parts, public_origin: &str) -> bool {
-    match parts.headers.get(ORIGIN).map(HeaderValue::as_bytes) {
-        Some(b"null") | None => parts
-            .headers
+/// Whether a request comes from the site itself, by the rule the admin
+/// routes apply to their form posts: an `Origin` equal to `public_origin`
+/// (scheme, host and port, as [`PublicUrl::origin`] gives it), or — when
+/// the browser sends no `Origin` or `null` — `Sec-Fetch-Site: same-origin`.
+///
+/// Hosts can apply the same rule to their own form posts, their sign-in
+/// first: without it a foreign page can sign the victim's browser in to the
+/// attacker's account (login CSRF) and watch what they type.
+///
+/// [`PublicUrl::origin`]: inzant_reset_core::url::PublicUrl::origin
+pub fn is_same_site(headers: &HeaderMap, public_origin: &str) -> bool {
+    match headers.get(ORIGIN).map(HeaderValue::as_bytes) {
+        Some(b"null") | None => headers
             .get("sec-fetch-site")
             .is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"same-origin")),
         Some(origin) => origin.eq_ignore_ascii_case(public_origin.as_bytes()),
@@ -52,7 +58,7 @@ pub(crate) async fn trigger(
     let Ok(body) = body else {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
     };
-    if !is_same_site(&parts, inner.service.public_url().origin()) {
+    if !is_same_site(&parts.headers, inner.service.public_url().origin()) {
         return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
     }
     let admin = match inner.gate.actor(&mut parts).await {
@@ -94,7 +100,7 @@ pub(crate) async fn cancel(
     if body.is_err() {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
     }
-    if !is_same_site(&parts, inner.service.public_url().origin()) {
+    if !is_same_site(&parts.headers, inner.service.public_url().origin()) {
         return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
     }
     let admin = match inner.gate.actor(&mut parts).await {
@@ -231,6 +237,37 @@ pub(crate) fn json_answer(answer: Answer<'_, TriggerReceipt>) -> Response {
                 response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             response
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.insert(*name, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn same_site_posts_come_from_the_public_origin() {
+        let origin = "https://sales.example.com";
+        assert!(is_same_site(&headers(&[("origin", "https://sales.example.com")]), origin));
+        assert!(is_same_site(&headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]), origin));
+        assert!(is_same_site(&headers(&[("sec-fetch-site", "same-origin")]), origin));
+        for refused in [
+            headers(&[("origin", "https://evil.example")]),
+            headers(&[("origin", "https://evil.example"), ("sec-fetch-site", "same-origin")]),
+            headers(&[("origin", "null")]),
+            headers(&[("sec-fetch-site", "cross-site")]),
+            headers(&[("sec-fetch-site", "same-site")]),
+            headers(&[]),
+        ] {
+            assert!(!is_same_site(&refused, origin), "{refused:?}");
         }
     }
 }

@@ -164,6 +164,7 @@ use inzant_reset_core::status::CancelReceipt;
 use inzant_reset_core::user::UserId;
 use inzant_reset_core::words::Wording;
 
+pub use admin::is_same_site;
 pub use headers::RESET_PAGE_CSP;
 pub use layout::{Page, PageLayout, StandaloneLayout};
 /// The maud this crate renders with, for [`PageLayout`]s.
@@ -173,7 +174,9 @@ pub use maud;
 /// (with `inzant_reset_core::prelude::*` for the core's names).
 pub mod prelude {
     pub use crate::maud::{DOCTYPE, Markup, html};
-    pub use crate::{AdminGate, Answer, ExtractorGate, Page, PageLayout, ResetWeb, WebSettings};
+    pub use crate::{
+        AdminGate, Answer, ExtractorGate, Page, PageLayout, ResetWeb, WebSettings, is_same_site,
+    };
 }
 
 /// How the adapter behaves; [`WebSettings::new`] gives the defaults.

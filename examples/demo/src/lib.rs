@@ -57,7 +57,8 @@ use tokio::task::JoinHandle;
 
 pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
 pub use gate::{DemoGate, RevokeSessions};
-pub use routes::{HSTS, is_same_site};
+pub use inzant_reset_axum::is_same_site;
+pub use routes::HSTS;
 pub use serve::ServeSettings;
 pub use session::{
     Cookies, FLASH_COOKIE, SECURE_FLASH_COOKIE, SECURE_SESSION_COOKIE, SESSION_COOKIE, Sessions,

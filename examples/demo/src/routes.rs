@@ -16,6 +16,7 @@ use axum::http::header::{
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use inzant_reset_axum::is_same_site;
 use inzant_reset_core::ResetService;
 use inzant_reset_core::user::{User, UserId, UserType};
 use maud::Markup;
@@ -73,20 +74,6 @@ impl std::fmt::Display for ClientAddress {
             Some(ip) => write!(f, "{ip}"),
             None => f.write_str("(unknown)"),
         }
-    }
-}
-
-/// Whether a form post comes from the public origin, by the rule the
-/// adapter's admin routes apply: an `Origin` equal to it, or —
-/// when the browser sends no `Origin` or `null` — `Sec-Fetch-Site:
-/// same-origin`. Without it a foreign page could sign the victim's browser
-/// in to the attacker's account (login CSRF) and watch what they type.
-pub fn is_same_site(headers: &HeaderMap, public_origin: &str) -> bool {
-    match headers.get(ORIGIN).map(HeaderValue::as_bytes) {
-        Some(b"null") | None => headers
-            .get("sec-fetch-site")
-            .is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"same-origin")),
-        Some(origin) => origin.eq_ignore_ascii_case(public_origin.as_bytes()),
     }
 }
 
@@ -510,32 +497,6 @@ pub async fn strict_transport_security(mut response: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        for (name, value) in pairs {
-            headers.insert(*name, HeaderValue::from_static(value));
-        }
-        headers
-    }
-
-    #[test]
-    fn same_site_posts_come_from_the_public_origin() {
-        let origin = "https://sales.example.com";
-        assert!(is_same_site(&headers(&[("origin", "https://sales.example.com")]), origin));
-        assert!(is_same_site(&headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]), origin));
-        assert!(is_same_site(&headers(&[("sec-fetch-site", "same-origin")]), origin));
-        for refused in [
-            headers(&[("origin", "https://evil.example")]),
-            headers(&[("origin", "https://evil.example"), ("sec-fetch-site", "same-origin")]),
-            headers(&[("origin", "null")]),
-            headers(&[("sec-fetch-site", "cross-site")]),
-            headers(&[("sec-fetch-site", "same-site")]),
-            headers(&[]),
-        ] {
-            assert!(!is_same_site(&refused, origin), "{refused:?}");
-        }
-    }
 
     #[test]
     fn logged_usernames_are_cut() {
