@@ -108,6 +108,72 @@ fn the_long_corpus_is_not_all_strong() {
     assert!(weak >= 50, "only {weak} long passwords below Strong");
 }
 
+/// Passwords made mostly of digits and symbols are dense in l33t symbols,
+/// so even short ones take the windowed path, in small segments. With the
+/// Inzant rules none that stock refuses is acceptable: drawn from keypad
+/// walks, digit runs, dates and symbol rows joined by separators, with a
+/// short word for the letters the rules ask for (fixed seed).
+#[test]
+fn digit_and_symbol_passwords_are_never_acceptable_where_stock_refuses_them() {
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+    const PIECES: [&str; 24] = [
+        "147258369",
+        "123456789",
+        "0123456789",
+        "987654321",
+        "741852963",
+        "159753",
+        "13579",
+        "1111",
+        "2580",
+        "369258147",
+        "1234",
+        "12345",
+        "789456123",
+        "963852741",
+        "147852369",
+        "2024",
+        "1999",
+        "0000",
+        "69",
+        "007",
+        "31121999",
+        "12/31/99",
+        "1q2w3e",
+        "!@#$",
+    ];
+    const WORDS: [&str; 8] = ["Ab", "Qw", "Tom", "Zz", "Qwerty", "Pass", "Ok", "Jo"];
+    const SEPARATORS: [&str; 10] = ["", "", "", "0", "1", "-", ".", "!", "/", "+"];
+    let mut rng = StdRng::seed_from_u64(2026);
+    let policy = PasswordPolicy::default();
+    let mut lenient = Vec::new();
+    for _ in 0..400 {
+        let mut parts = vec![WORDS[rng.random_range(0..WORDS.len())]];
+        for _ in 0..rng.random_range(1..=4) {
+            parts.push(PIECES[rng.random_range(0..PIECES.len())]);
+        }
+        let at = rng.random_range(0..parts.len());
+        parts.swap(0, at);
+        let mut password = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                password.push_str(SEPARATORS[rng.random_range(0..SEPARATORS.len())]);
+            }
+            password.push_str(part);
+        }
+        if password.chars().all(char::is_alphanumeric) {
+            password.push('!');
+        }
+        let ours = policy.evaluate(&password, &SAM).level();
+        let stock = policy.evaluate_reference(&password, &SAM).level();
+        if more_lenient(&policy, ours, stock) {
+            lenient.push(format!("{password:?}: ours {ours}, stock {stock}"));
+        }
+    }
+    assert!(lenient.is_empty(), "more lenient than stock: {lenient:#?}");
+}
+
 #[test]
 fn repeated_ten_character_passwords_stay_below_acceptable() {
     let policy = PasswordPolicy::default();
