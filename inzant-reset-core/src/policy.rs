@@ -47,7 +47,7 @@
 //!     whole text (constant code-point step of 1 to 5, `abcd…`, `97531…`,
 //!     `1111…12`), with zxcvbn's sequence formula;
 //!   - *segments* of the remaining text, each at most 16 characters and
-//!     2,000 units (a ten-digit date fits), or the rest of it in one call
+//!     2,000 units for its call (a ten-digit date fits), or the rest of it in one call
 //!     when that fits one and the budget; cut preferably where the character
 //!     class changes so words stay whole; the next segment starts up to 9
 //!     characters before a cut, so that a date or word the cut broke is

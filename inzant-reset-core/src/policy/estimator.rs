@@ -15,9 +15,11 @@ pub(crate) const DIRECT_MAX_CHARS: usize = 40;
 pub(crate) const CALL_MAX_UNITS: u64 = 6_400;
 /// Longest segment of the windowed path.
 pub(crate) const SEGMENT_MAX_CHARS: usize = 16;
-/// Most work units one segment of the windowed path may cost: enough for a
-/// ten-digit date or keypad walk, whose digits are all l33t symbols. (Its
-/// call behind [`CONTEXT`] costs a little more.)
+/// Most work units one segment's stock call may cost, behind [`CONTEXT`]
+/// included: a ten-digit date, or a nine-digit keypad walk, whose digits are
+/// all l33t symbols. Counting the context character keeps segment calls
+/// small enough that, in text dense in l33t symbols, the budget still
+/// reaches the rest of the password and the segments' calls alone.
 pub(crate) const SEGMENT_MAX_UNITS: u64 = 2_000;
 /// Most work units all stock calls of one windowed estimate may cost
 /// together. Less than one direct call: a unit of text with l33t symbols
@@ -712,9 +714,10 @@ fn weakest(tokens: Vec<Token>) -> Option<Token> {
 /// one, so that words are less often cut in two.
 fn segment_end(text: &[char], start: usize) -> usize {
     let mut end = start + 1;
+    // `end - start + 1` characters and the context character.
     while end < text.len()
         && end - start < SEGMENT_MAX_CHARS
-        && work_units(&text[start..=end]) <= SEGMENT_MAX_UNITS
+        && units_of(end - start + 2, &text[start..=end]) <= SEGMENT_MAX_UNITS
     {
         end += 1;
     }
