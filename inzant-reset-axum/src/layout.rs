@@ -1,11 +1,14 @@
 //! The page the reset pages' content sits in: the host's own layout, or
 //! [`StandaloneLayout`].
 
+use std::fmt;
+
+use axum::http::HeaderMap;
 use maud::{DOCTYPE, Markup, html};
 
 /// One reset page, ready to be wrapped in a layout. Everything is already
 /// escaped markup or plain text that maud escapes when rendered.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Page<'a> {
     /// The `<title>`, product name included ("Reset your password – Inzant Sales").
     pub title: &'a str,
@@ -22,6 +25,27 @@ pub struct Page<'a> {
     /// The content: one `<div class="inzant-reset">` with a heading, the
     /// message and the form. Flow content, so it fits in the host's `<main>`.
     pub body: Markup,
+    /// The headers of the request the page answers, for a layout that
+    /// depends on the visitor: a language from `Accept-Language`, a theme
+    /// cookie, whether the host's own session cookie is there. (The link's
+    /// token is in the path, and the code and passwords in the body: none
+    /// is here.)
+    pub headers: &'a HeaderMap,
+}
+
+/// Everything but the request's headers, which may hold the host's session
+/// cookie.
+impl fmt::Debug for Page<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Page")
+            .field("title", &self.title)
+            .field("name", &self.name)
+            .field("language", &self.language)
+            .field("head", &self.head)
+            .field("body", &self.body)
+            .field("headers", &format_args!("[{} headers]", self.headers.len()))
+            .finish()
+    }
 }
 
 /// Wraps a reset page's content in a whole HTML document: the host's page
@@ -67,5 +91,30 @@ impl PageLayout for StandaloneLayout {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+    use axum::http::header::COOKIE;
+
+    #[test]
+    fn a_pages_debug_output_leaves_out_the_requests_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("host_session=s3cr3t"));
+        let page = Page {
+            title: "Reset your password – Acme",
+            name: "Reset your password",
+            language: "en",
+            head: html! {},
+            body: html! { p { "content" } },
+            headers: &headers,
+        };
+        let debug = format!("{page:?}");
+        assert!(debug.contains("Reset your password – Acme") && debug.contains("content"), "{debug}");
+        assert!(debug.contains("[1 headers]"), "{debug}");
+        assert!(!debug.contains("s3cr3t") && !debug.contains("host_session"), "{debug}");
     }
 }

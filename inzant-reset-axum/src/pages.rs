@@ -2,6 +2,7 @@
 //! in the host's [`PageLayout`]. Paths are relative so the pages work under
 //! any mount path, and the link token is never written into a page.
 
+use axum::http::HeaderMap;
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::policy::{PasswordPolicy, Rule};
 use inzant_reset_core::request::Purpose;
@@ -17,6 +18,8 @@ use crate::layout::{Page, PageLayout};
 pub(crate) struct Chrome<'a> {
     pub(crate) words: &'a dyn Wording,
     pub(crate) layout: &'a dyn PageLayout,
+    /// The request's headers, handed to the layout.
+    pub(crate) headers: &'a HeaderMap,
 }
 
 impl Chrome<'_> {
@@ -28,7 +31,14 @@ impl Chrome<'_> {
             script src="assets/reset.js" defer {}
         };
         let body = html! { div class="inzant-reset" { (body) } };
-        self.layout.render(Page { title: &full_title, name: title, language: &language, head, body })
+        self.layout.render(Page {
+            title: &full_title,
+            name: title,
+            language: &language,
+            head,
+            body,
+            headers: self.headers,
+        })
     }
 
     fn text(&self, text: Text) -> String {

@@ -41,8 +41,8 @@ fn status_of(error: &ResetError) -> StatusCode {
 }
 
 impl ResetWeb {
-    fn chrome(&self) -> Chrome<'_> {
-        Chrome { words: self.inner.service.wording(), layout: self.inner.settings.layout.as_ref() }
+    fn chrome<'a>(&'a self, headers: &'a HeaderMap) -> Chrome<'a> {
+        Chrome { words: self.inner.service.wording(), layout: self.inner.settings.layout.as_ref(), headers }
     }
 
     fn words(&self) -> &dyn Wording {
@@ -50,8 +50,8 @@ impl ResetWeb {
     }
 }
 
-fn refusal_page(web: &ResetWeb, error: &ResetError) -> Response {
-    let chrome = web.chrome();
+fn refusal_page(web: &ResetWeb, headers: &HeaderMap, error: &ResetError) -> Response {
+    let chrome = web.chrome(headers);
     let markup = if error.is_service_failure() {
         pages::unavailable(&chrome, error)
     } else {
@@ -62,13 +62,18 @@ fn refusal_page(web: &ResetWeb, error: &ResetError) -> Response {
 
 /// GET: the form for a live link, or a page saying why the link is dead.
 /// Reads only, so mail scanners that fetch links change nothing.
-pub(crate) async fn show(State(web): State<ResetWeb>, Path(token): Path<String>) -> Response {
-    form_again(&web, &token, StatusCode::OK, None, Vec::new(), String::new()).await
+pub(crate) async fn show(
+    State(web): State<ResetWeb>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    form_again(&web, &headers, &token, StatusCode::OK, None, Vec::new(), String::new()).await
 }
 
 /// Renders the form for `token` with `message`, or the dead-link page.
 async fn form_again(
     web: &ResetWeb,
+    headers: &HeaderMap,
     token: &str,
     status: StatusCode,
     message: Option<String>,
@@ -79,9 +84,9 @@ async fn form_again(
     match service.open(token).await {
         Ok(opened) => {
             let view = FormView { opened: &opened, policy: service.policy(), message, unmet, code };
-            page(status, pages::reset_form(&web.chrome(), &view))
+            page(status, pages::reset_form(&web.chrome(headers), &view))
         }
-        Err(error) => refusal_page(web, &error),
+        Err(error) => refusal_page(web, headers, &error),
     }
 }
 
@@ -102,8 +107,16 @@ pub(crate) async fn submit(
             } else {
                 web.words().text(Text::FormMalformed).into_owned()
             };
-            return form_again(&web, &token, rejection.status(), Some(message), Vec::new(), String::new())
-                .await;
+            return form_again(
+                &web,
+                &headers,
+                &token,
+                rejection.status(),
+                Some(message),
+                Vec::new(),
+                String::new(),
+            )
+            .await;
         }
     };
     let mut fields = match Fields::parse(&headers, &body, SUBMIT_FIELDS) {
@@ -111,7 +124,7 @@ pub(crate) async fn submit(
         Err(FormError::Empty) => Fields::default(),
         Err(error) => {
             let message = web.words().text(error.text());
-            return page(error.status(), pages::bad_request(&web.chrome(), &message));
+            return page(error.status(), pages::bad_request(&web.chrome(&headers), &message));
         }
     };
     let code = fields.take("code").unwrap_or_default();
@@ -126,7 +139,9 @@ pub(crate) async fn submit(
             // Relative to /password-reset/{token}, so it works under any prefix.
             Destination::DeviceApps => see_other("complete"),
         },
-        Err(error) if error.is_dead_link() || error.is_service_failure() => refusal_page(&web, &error),
+        Err(error) if error.is_dead_link() || error.is_service_failure() => {
+            refusal_page(&web, &headers, &error)
+        }
         Err(error) => {
             let unmet = match &error {
                 ResetError::TooWeak(report) => report.unmet().to_vec(),
@@ -135,7 +150,7 @@ pub(crate) async fn submit(
             // A code that is not six digits is not kept: it is what was wrong.
             let kept = if matches!(error, ResetError::InvalidCode) { String::new() } else { code };
             let message = web.words().refusal(&error).into_owned();
-            form_again(&web, &token, status_of(&error), Some(message), unmet, kept).await
+            form_again(&web, &headers, &token, status_of(&error), Some(message), unmet, kept).await
         }
     }
 }
@@ -239,6 +254,6 @@ pub(crate) async fn strength(
 }
 
 /// GET: the device users' confirmation page.
-pub(crate) async fn complete_page(State(web): State<ResetWeb>) -> Response {
-    page(StatusCode::OK, pages::device_complete(&web.chrome()))
+pub(crate) async fn complete_page(State(web): State<ResetWeb>, headers: HeaderMap) -> Response {
+    page(StatusCode::OK, pages::device_complete(&web.chrome(&headers)))
 }

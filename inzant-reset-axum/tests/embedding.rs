@@ -68,6 +68,16 @@ impl Wording for Dutch {
     }
 }
 
+/// Whether the host's session cookie came with the request.
+fn signed_in(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .any(|cookie| cookie.trim().starts_with("acme_session="))
+}
+
 /// The host's own page: its navigation, its style sheet, its footer.
 fn host_layout(page: Page<'_>) -> Markup {
     html! {
@@ -80,7 +90,12 @@ fn host_layout(page: Page<'_>) -> Markup {
                 (page.head)
             }
             body {
-                nav class="acme-nav" { a href="/" { "Acme home" } }
+                nav class="acme-nav" {
+                    a href="/" { "Acme home" }
+                    // The host's own session cookie decides its navigation.
+                    @if signed_in(page.headers) { a href="/account" { "Mijn account" } }
+                    @else { a href="/login" { "Inloggen" } }
+                }
                 main { (page.body) }
                 footer { "© Acme" }
             }
@@ -193,6 +208,20 @@ async fn the_reset_page_sits_in_the_hosts_layout_and_speaks_its_words() {
     assert!(!html.contains("Inzant"), "{html}");
     assert!(!html.contains("action=\"\""), "an empty form action is invalid HTML");
     assert!(page.headers.get(header::CONTENT_SECURITY_POLICY).is_some());
+}
+
+#[tokio::test]
+async fn the_hosts_layout_sees_the_requests_headers() {
+    let app = app();
+    let (path, _) = app.reset_link().await;
+    let visitor = app.call(Request::get(&path).body(Body::empty()).unwrap()).await;
+    assert!(visitor.body.contains(">Inloggen</a>"), "{}", visitor.body);
+    let request =
+        Request::get(&path).header(header::COOKIE, "theme=dark; acme_session=s3cr3t").body(Body::empty());
+    let signed_in = app.call(request.unwrap()).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    assert!(signed_in.body.contains(">Mijn account</a>"), "{}", signed_in.body);
+    assert!(!signed_in.body.contains("s3cr3t"));
 }
 
 #[tokio::test]
