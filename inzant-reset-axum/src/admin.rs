@@ -55,14 +55,8 @@ pub(crate) async fn trigger(
 ) -> Response {
     let inner = &web.inner;
     let words = inner.service.wording();
-    let Ok(body) = body else {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
-    };
-    if !is_same_site(&parts.headers, inner.service.public_url().origin()) {
-        return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
-    }
-    let admin = match inner.gate.actor(&mut parts).await {
-        Ok(admin) => admin,
+    let (admin, body) = match admin_post(&web, &mut parts, body).await {
+        Ok(checked) => checked,
         Err(answer) => return answer,
     };
     let purpose = match Fields::parse(&parts.headers, &body, &["purpose"]) {
@@ -76,12 +70,36 @@ pub(crate) async fn trigger(
     };
     let user = UserId::new(id);
     let outcome = inner.service.trigger(&admin, &user, purpose).await;
-    if let Err(error) = &outcome
+    log_service_failure(&outcome, &user, "a reset email could not be triggered");
+    inner.gate.triggered(&mut parts, Answer { user: &user, outcome, words }).await
+}
+
+/// What every admin form post passes first, in this order: a body within
+/// the limit, the public origin, then the host's gate. The admin and the
+/// body, or the answer to send.
+async fn admin_post(
+    web: &ResetWeb,
+    parts: &mut Parts,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(UserId, Bytes), Response> {
+    let words = web.inner.service.wording();
+    let Ok(body) = body else {
+        return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge)));
+    };
+    if !is_same_site(&parts.headers, web.inner.service.public_url().origin()) {
+        return Err(refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused)));
+    }
+    Ok((web.inner.gate.actor(parts).await?, body))
+}
+
+/// Logs an admin action the service could not carry out (its store or
+/// mailer failing), which the admin's answer only words.
+fn log_service_failure<T>(outcome: &Result<T, ResetError>, user: &UserId, what: &str) {
+    if let Err(error) = outcome
         && error.is_service_failure()
     {
-        tracing::error!(user = %user, %error, "a reset email could not be triggered");
+        tracing::error!(user = %user, %error, "{what}");
     }
-    inner.gate.triggered(&mut parts, Answer { user: &user, outcome, words }).await
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -97,23 +115,13 @@ pub(crate) async fn cancel(
 ) -> Response {
     let inner = &web.inner;
     let words = inner.service.wording();
-    if body.is_err() {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &words.text(Text::RequestTooLarge));
-    }
-    if !is_same_site(&parts.headers, inner.service.public_url().origin()) {
-        return refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused));
-    }
-    let admin = match inner.gate.actor(&mut parts).await {
-        Ok(admin) => admin,
+    let admin = match admin_post(&web, &mut parts, body).await {
+        Ok((admin, _)) => admin,
         Err(answer) => return answer,
     };
     let user = UserId::new(id);
     let outcome = inner.service.cancel(&admin, &user).await;
-    if let Err(error) = &outcome
-        && error.is_service_failure()
-    {
-        tracing::error!(user = %user, %error, "a reset could not be cancelled");
-    }
+    log_service_failure(&outcome, &user, "a reset could not be cancelled");
     inner.gate.cancelled(&mut parts, Answer { user: &user, outcome, words }).await
 }
 
