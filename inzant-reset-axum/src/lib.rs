@@ -169,6 +169,7 @@ pub use headers::RESET_PAGE_CSP;
 pub use layout::{Page, PageLayout, StandaloneLayout};
 /// The maud this crate renders with, for [`PageLayout`]s.
 pub use maud;
+pub use pages::{template, time_element};
 
 /// What a host embedding the web adapter usually needs, in one import
 /// (with `inzant_reset_core::prelude::*` for the core's names).

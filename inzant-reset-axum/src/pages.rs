@@ -46,9 +46,11 @@ impl Chrome<'_> {
     }
 }
 
-/// Renders a template, escaping its text and putting `markup(name)` in
-/// place of each placeholder it knows.
-fn template(template: &str, markup: impl Fn(&str) -> Option<Markup>) -> Markup {
+/// Renders a template of the words (`"Works until {time}."`), escaping its
+/// text and putting `markup(name)` in place of each placeholder it knows;
+/// an unknown one stays as written. For host pages that show the words with
+/// markup in them, as the reset pages do.
+pub fn template(template: &str, markup: impl Fn(&str) -> Option<Markup>) -> Markup {
     html! {
         @for piece in pieces(template) {
             @match piece {
@@ -63,8 +65,10 @@ fn template(template: &str, markup: impl Fn(&str) -> Option<Markup>) -> Markup {
 }
 
 /// A `<time>` element: the words' rendering (UTC) without JavaScript, the
-/// viewer's own time zone with it.
-pub(crate) fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
+/// viewer's own time zone with it (on the reset pages their script does
+/// this; a host page that shows one needs a script of its own to read
+/// `time[data-local][datetime]`).
+pub fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
     // Whole seconds: HTML allows at most three digits of a fraction.
     let machine = at.replace_nanosecond(0).ok().and_then(|at| at.format(&Rfc3339).ok());
     html! { time datetime=[machine] data-local { (words.time(at)) } }

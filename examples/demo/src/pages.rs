@@ -1,12 +1,11 @@
 //! The demo's HTML, rendered on the server with maud. The only style sheet
 //! and script are `/assets/demo.css` and `/assets/demo.js`.
 
+use inzant_reset_axum::{template, time_element};
 use inzant_reset_core::status::{RequestStatus, ResetStatus};
 use inzant_reset_core::user::{User, UserType};
-use inzant_reset_core::words::{Piece, Text, Wording, pieces};
+use inzant_reset_core::words::{Text, Wording};
 use maud::{DOCTYPE, Markup, html};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::gate::{encode_segment, user_page};
 use crate::session::Flash;
@@ -259,29 +258,6 @@ pub enum ResetPanel<'a> {
     Status(&'a ResetStatus, &'a dyn Wording),
     /// The status could not be read (the database is down).
     Unavailable,
-}
-
-/// A time as a `<time>` element: UTC on the server, the viewer's own time
-/// zone once the page's script runs.
-fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
-    let machine = at.replace_nanosecond(0).ok().and_then(|at| at.format(&Rfc3339).ok());
-    html! { time datetime=[machine] data-local { (words.time(at)) } }
-}
-
-/// Renders a template of the words, escaping its text and putting
-/// `value(name)` in place of each placeholder.
-fn template(template: &str, value: impl Fn(&str) -> Option<Markup>) -> Markup {
-    html! {
-        @for piece in pieces(template) {
-            @match piece {
-                Piece::Literal(text) => (text),
-                Piece::Placeholder(name) => @match value(name) {
-                    Some(markup) => (markup),
-                    None => { "{" (name) "}" }
-                },
-            }
-        }
-    }
 }
 
 fn latest_request(words: &dyn Wording, latest: &RequestStatus) -> Markup {
