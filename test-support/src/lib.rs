@@ -42,6 +42,12 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("a bound address").port()
 }
 
+/// `prefix` and 16 random hex digits: a name (a schema of its own on a
+/// shared database) that no other test or run has used.
+pub fn unique_name(prefix: &str) -> String {
+    format!("{prefix}_{:016x}", rand::random::<u64>())
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.trim().is_empty())
 }

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use common::*;
-use inzant_reset_core::secret::OsRandom;
 use inzant_reset_demo::DatabaseUrl;
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgPoolOptions;
@@ -31,10 +30,7 @@ fn database_url() -> String {
 }
 
 fn fresh_schema() -> String {
-    let mut bytes = [0u8; 8];
-    OsRandom.fill(&mut bytes).unwrap();
-    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("demo_outage_{suffix}")
+    inzant_reset_test_support::unique_name("demo_outage")
 }
 
 /// A TCP relay to the database that can be cut and restored on the same port.

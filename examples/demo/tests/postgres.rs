@@ -7,7 +7,6 @@
 mod common;
 
 use common::*;
-use inzant_reset_core::secret::OsRandom;
 use inzant_reset_demo::DatabaseUrl;
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::PgPoolOptions;
@@ -18,10 +17,7 @@ fn database_url() -> String {
 }
 
 fn fresh_schema() -> String {
-    let mut bytes = [0u8; 8];
-    OsRandom.fill(&mut bytes).unwrap();
-    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("demo_test_{suffix}")
+    inzant_reset_test_support::unique_name("demo_test")
 }
 
 #[tokio::test]
