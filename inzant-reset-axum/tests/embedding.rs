@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,14 +14,13 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::response::Redirect;
-use http_body_util::BodyExt;
+use common::Answer;
 use inzant_reset_axum::maud::{DOCTYPE, Markup, html};
 use inzant_reset_axum::{ExtractorGate, Page, ResetWeb, WebSettings};
 use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::policy::{PasswordPolicy, Rule, StrengthLevel};
 use inzant_reset_core::prelude::*;
-use tower::ServiceExt;
 
 const ORIGIN: &str = "https://acme.example";
 
@@ -148,19 +149,9 @@ fn app() -> App {
     App { router, outbox }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
 impl App {
     async fn call(&self, request: Request<Body>) -> Answer {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        common::call(&self.router, request).await
     }
 
     async fn trigger(&self, user: &str, admin: Option<&str>) -> Answer {
@@ -321,19 +312,21 @@ async fn the_admin_routes_can_live_under_the_hosts_own_path_and_the_pages_alone(
     let gate = ExtractorGate::new((), |_: HeaderMap| Ok::<_, StatusCode>(UserId::new("1")));
     let settings = WebSettings::new("/login").admin_path("/accounts/").after_reset("/welcome-back");
     let web = ResetWeb::new(Arc::new(service), Arc::new(gate), settings);
-    let call = |router: Router, request: Request<Body>| async move { router.oneshot(request).await.unwrap() };
     let trigger = |path: &str| {
         Request::post(path.to_owned()).header(header::ORIGIN, ORIGIN).body(Body::empty()).unwrap()
     };
     assert_eq!(
-        call(web.router(), trigger("/admin/users/2/reset-password")).await.status(),
+        common::call(&web.router(), trigger("/admin/users/2/reset-password")).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        call(web.pages(), trigger("/accounts/2/reset-password")).await.status(),
+        common::call(&web.pages(), trigger("/accounts/2/reset-password")).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(call(web.admin(), trigger("/accounts/2/reset-password")).await.status(), StatusCode::OK);
+    assert_eq!(
+        common::call(&web.admin(), trigger("/accounts/2/reset-password")).await.status,
+        StatusCode::OK
+    );
 
     let (token, code) = outbox.last_link_and_code().unwrap();
     let strong = "Velvet-Harbour-Lantern-42";
@@ -341,7 +334,7 @@ async fn the_admin_routes_can_live_under_the_hosts_own_path_and_the_pages_alone(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(format!("code={code}&new_password={strong}&confirm_password={strong}")))
         .unwrap();
-    let saved = call(web.pages(), submit).await;
-    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    assert_eq!(saved.headers().get(header::LOCATION).unwrap(), "/welcome-back");
+    let saved = common::call(&web.pages(), submit).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(saved.header(header::LOCATION), "/welcome-back");
 }

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -13,7 +15,7 @@ use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
+use common::Answer;
 use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
 use inzant_reset_core::error::StoreError;
 use inzant_reset_core::hash::HashParams;
@@ -26,7 +28,6 @@ use inzant_reset_core::verify;
 use secrecy::SecretString;
 use time::OffsetDateTime;
 use time::macros::datetime;
-use tower::ServiceExt;
 
 const ORIGIN: &str = "https://sales.inzant.example";
 const STRONG: &str = "Velvet-Harbour-Lantern-42";
@@ -145,28 +146,9 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
     App { router, outbox, directory, store, clock }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-}
-
 impl App {
     async fn call(&self, request: Request<Body>) -> Answer {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        common::call(&self.router, request).await
     }
 
     async fn get(&self, path: &str) -> Answer {
