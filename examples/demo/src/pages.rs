@@ -386,35 +386,42 @@ pub fn user_details(
     )
 }
 
-/// A page for signed-in users who are not admins.
-pub fn forbidden(user: &User) -> Markup {
+/// A page of a card alone: the brand, `heading` and `content`.
+fn card_page(title: &str, heading: &str, content: Markup) -> Markup {
     page(
-        "Not Allowed",
+        title,
         "plain",
         html! {
             main.card {
                 p.brand { "Inzant Sales" }
-                h1 { "Not allowed" }
-                p { "Only administrators can open this page. You are signed in as " (user.username) "." }
-                p { a href="/home" { "Back to your home page" } }
-                (sign_out_form())
+                h1 { (heading) }
+                (content)
             }
+        },
+    )
+}
+
+/// A page for signed-in users who are not admins.
+pub fn forbidden(user: &User) -> Markup {
+    card_page(
+        "Not Allowed",
+        "Not allowed",
+        html! {
+            p { "Only administrators can open this page. You are signed in as " (user.username) "." }
+            p { a href="/home" { "Back to your home page" } }
+            (sign_out_form())
         },
     )
 }
 
 /// The answer for unknown pages (and unknown users).
 pub fn not_found(what: &str) -> Markup {
-    page(
+    card_page(
         "Not Found",
-        "plain",
+        "Not found",
         html! {
-            main.card {
-                p.brand { "Inzant Sales" }
-                h1 { "Not found" }
-                p { (what) }
-                p { a href="/" { "Go to the start page" } }
-            }
+            p { (what) }
+            p { a href="/" { "Go to the start page" } }
         },
     )
 }
@@ -422,32 +429,22 @@ pub fn not_found(what: &str) -> Markup {
 /// The answer to an admin action that failed on the server's side (the
 /// mail server or the database down): what failed, and the way back.
 pub fn action_failed(message: &str, back: &str) -> Markup {
-    page(
+    card_page(
         "Unavailable",
-        "plain",
+        "Not done",
         html! {
-            main.card {
-                p.brand { "Inzant Sales" }
-                h1 { "Not done" }
-                p.notice.error role="alert" { (message) }
-                p { "Try again in a moment." }
-                p { a href=(back) { "Back to User Details" } }
-            }
+            p.notice.error role="alert" { (message) }
+            p { "Try again in a moment." }
+            p { a href=(back) { "Back to User Details" } }
         },
     )
 }
 
 /// The answer when the server cannot do its part.
 pub fn unavailable() -> Markup {
-    page(
+    card_page(
         "Unavailable",
-        "plain",
-        html! {
-            main.card {
-                p.brand { "Inzant Sales" }
-                h1 { "Unavailable" }
-                p { "This page cannot be shown right now. Try again in a moment." }
-            }
-        },
+        "Unavailable",
+        html! { p { "This page cannot be shown right now. Try again in a moment." } },
     )
 }
