@@ -10,6 +10,9 @@
 # missing, and fails with a clear message when it cannot. The tests start
 # chromedriver and chromium themselves, one set per test, and stop them.
 
+# shellcheck source=scripts/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
 INZANT_CHROMIUM=/usr/bin/chromium
 INZANT_CHROMEDRIVER=/usr/bin/chromedriver
 
@@ -30,19 +33,7 @@ ensure_browser() {
         _browser_err "the browser tests need $INZANT_CHROMIUM and $INZANT_CHROMEDRIVER; install them as root: apt-get install chromium chromium-driver"
         return 1
     fi
-    command -v apt-get >/dev/null || {
-        _browser_err "chromium or chromedriver is missing and apt-get is not available to install them (the tests need Debian's chromium and chromium-driver packages)."
-        return 1
-    }
-    printf '==> installing chromium and chromium-driver\n'
-    # One `apt-get update` per run of the test command, whichever script asks first.
-    if [ -z "${INZANT_APT_UPDATED:-}" ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
-            || { _browser_err "apt-get update failed; cannot install chromium and chromium-driver."; return 1; }
-        INZANT_APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
-        || { _browser_err "apt-get install chromium chromium-driver failed."; return 1; }
+    apt_install _browser_err chromium chromium-driver || return 1
     _browser_present || {
         _browser_err "chromium and chromium-driver were installed, but $INZANT_CHROMIUM or $INZANT_CHROMEDRIVER is still missing."
         return 1
@@ -67,14 +58,7 @@ ensure_web_checkers() {
             _browser_err "the HTML checks need Java; install it as root: apt-get install default-jre-headless"
             return 1
         fi
-        printf '==> installing a Java runtime for the Nu Html Checker\n'
-        if [ -z "${INZANT_APT_UPDATED:-}" ]; then
-            DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
-                || { _browser_err "apt-get update failed; cannot install Java."; return 1; }
-            INZANT_APT_UPDATED=1
-        fi
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null \
-            || { _browser_err "apt-get install default-jre-headless failed."; return 1; }
+        apt_install _browser_err default-jre-headless || return 1
     fi
     if [ -f "$vnu" ] && [ -f "$axe" ] \
         && grep -q "\"version\": *\"$INZANT_AXE_VERSION\"" "$INZANT_WEB_TOOLS/node_modules/axe-core/package.json" \

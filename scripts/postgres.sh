@@ -22,6 +22,9 @@
 # EXIT trap set before the first `add_cleanup` is kept and run last. Other
 # services (SMTP, browser) can register their own stop functions the same way.
 
+# shellcheck source=scripts/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
 PG_BIN_DIR=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
 PG_TEST_DIR=""
 
@@ -79,10 +82,7 @@ _pg_install_if_missing() {
         _pg_fail "PostgreSQL 15 is not installed ($PG_BIN_DIR/initdb is missing). Install it (apt-get install postgresql-15), run this script as root to have it installed, or set DATABASE_URL to an existing database."
         return 1
     fi
-    _pg_say "installing postgresql-15"
-    apt-get update >/dev/null \
-        && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql-15 >/dev/null \
-        || { _pg_fail "could not install postgresql-15 with apt-get."; return 1; }
+    apt_install _pg_fail postgresql-15 || return 1
     [ -x "$PG_BIN_DIR/initdb" ] || { _pg_fail "postgresql-15 is installed but $PG_BIN_DIR/initdb is missing."; return 1; }
 }
 

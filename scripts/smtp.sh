@@ -10,6 +10,9 @@
 # Run from the workspace root. start_smtp installs python3-aiosmtpd when it
 # is missing (as root) and fails with a clear message when it cannot.
 
+# shellcheck source=scripts/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
 INZANT_SMTP_PID=
 INZANT_SMTP_PYTHON=/usr/bin/python3
 
@@ -26,12 +29,7 @@ _smtp_ensure_aiosmtpd() {
         _smtp_err "the mail tests need python3-aiosmtpd; install it as root: apt-get install python3-aiosmtpd"
         return 1
     fi
-    command -v apt-get >/dev/null || { _smtp_err "python3-aiosmtpd is missing and apt-get is not available to install it."; return 1; }
-    printf '==> installing python3-aiosmtpd\n'
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
-        || { _smtp_err "apt-get update failed; cannot install python3-aiosmtpd."; return 1; }
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null \
-        || { _smtp_err "apt-get install python3-aiosmtpd failed."; return 1; }
+    apt_install _smtp_err python3-aiosmtpd || return 1
     "$INZANT_SMTP_PYTHON" -c 'import aiosmtpd' 2>/dev/null \
         || { _smtp_err "python3-aiosmtpd was installed but $INZANT_SMTP_PYTHON cannot import it."; return 1; }
 }
