@@ -215,7 +215,7 @@ pub(crate) fn cancel_json(answer: Answer<'_, CancelReceipt>) -> Response {
 /// The HTTP status for a refusal of an admin action.
 pub(crate) fn trigger_status(error: &ResetError) -> StatusCode {
     match error {
-        ResetError::NotAllowed => StatusCode::FORBIDDEN,
+        ResetError::NotAllowed { .. } => StatusCode::FORBIDDEN,
         ResetError::UnknownUser => StatusCode::NOT_FOUND,
         ResetError::HasPassword { .. } | ResetError::NothingToCancel => StatusCode::CONFLICT,
         ResetError::Cooldown { .. } | ResetError::DailyLimit { .. } => StatusCode::TOO_MANY_REQUESTS,

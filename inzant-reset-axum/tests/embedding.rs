@@ -121,6 +121,8 @@ fn app() -> App {
             email_to: None,
             user_type,
             has_password: true,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());
@@ -296,6 +298,8 @@ async fn the_admin_routes_can_live_under_the_hosts_own_path_and_the_pages_alone(
             email_to: None,
             user_type,
             has_password: true,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

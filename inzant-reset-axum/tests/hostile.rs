@@ -49,6 +49,8 @@ async fn target() -> Target {
             email_to: None,
             user_type,
             has_password: true,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

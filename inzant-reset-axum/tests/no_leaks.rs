@@ -76,6 +76,8 @@ async fn no_secret_reaches_logs_headers_redirects_or_pages() {
             email_to: None,
             user_type,
             has_password: true,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

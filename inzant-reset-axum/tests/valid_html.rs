@@ -60,6 +60,8 @@ fn app(settings: WebSettings) -> App {
             email_to: None,
             user_type,
             has_password: false,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

@@ -121,6 +121,8 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
             email_to: Some(format!("{id}@elsewhere.example")),
             user_type,
             has_password: true,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

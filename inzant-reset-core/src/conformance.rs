@@ -54,6 +54,7 @@ macro_rules! store_conformance_tests {
             concurrent_cancels_and_completions_let_exactly_one_win,
             recent_requests_of_a_user_come_newest_first,
             a_duplicate_id_or_token_is_refused,
+            the_language_is_stored_and_changes_only_while_issued,
             purge_checks_one_after_the_other
         );
     };
@@ -115,6 +116,7 @@ pub fn new_request(user: &UserId, at: OffsetDateTime) -> ResetRequest {
         created_at: at,
         expires_at: at + DAY,
         finished_at: None,
+        language: "de".to_owned(),
     }
 }
 
@@ -427,6 +429,21 @@ pub async fn recent_requests_of_a_user_come_newest_first(store: Arc<dyn ResetSto
     let latest = store.recent_for_user(&user, 1).await.map(ids).ok();
     assert_eq!(latest, Some(vec![third.id]));
     assert!(matches!(store.recent_for_user(&fresh_user(), 10).await.as_deref(), Ok([])));
+}
+
+/// A request keeps the language it was issued in; the person's choice on
+/// the reset page changes it while the request is live, and never after.
+pub async fn the_language_is_stored_and_changes_only_while_issued(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    assert_eq!(current(&store, &request).await.language, "de");
+    assert!(matches!(store.set_language(request.id, "fr").await, Ok(true)));
+    assert_eq!(current(&store, &request).await.language, "fr");
+    assert!(matches!(store.set_language(request.id, "fr").await, Ok(false)), "no change, no write");
+    assert!(finish(&store, &request, Finish::Complete, T0).await);
+    assert!(matches!(store.set_language(request.id, "es").await, Ok(false)));
+    assert_eq!(current(&store, &request).await.language, "fr");
+    let unknown = new_request(&fresh_user(), T0);
+    assert!(matches!(store.set_language(unknown.id, "es").await, Ok(false)));
 }
 
 /// The cut-off is exclusive: a request that expired, or a finished one

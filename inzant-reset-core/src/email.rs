@@ -276,6 +276,8 @@ mod tests {
             email_to: Some("sam.personal@example.org".to_owned()),
             user_type: UserType::Web,
             has_password: true,
+            locale: None,
+            tenant: None,
         }
     }
 

@@ -8,6 +8,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use crate::policy::StrengthReport;
+use crate::request::AdminAction;
 use crate::secret::RandomnessUnavailable;
 
 /// Result of the reset flow's operations.
@@ -140,9 +141,15 @@ pub enum ResetError {
         max: usize,
     },
     /// The actor may not do this to the user (by default: the actor is not
-    /// an admin), or the actor is unknown.
-    #[error("the actor is not allowed to manage this user's password resets")]
-    NotAllowed,
+    /// an admin), or the actor is unknown. Also the answer for a user who
+    /// does not exist when the host's [`Authorization`](crate::ports::Authorization)
+    /// does not let the actor act on unknown users, so that refused actors
+    /// cannot tell which users exist.
+    #[error("the actor may not {} for this user", .action.describe())]
+    NotAllowed {
+        /// What the actor asked to do.
+        action: AdminAction,
+    },
     /// The target user does not exist.
     #[error("no such user")]
     UnknownUser,

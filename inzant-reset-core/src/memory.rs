@@ -168,6 +168,18 @@ impl ResetStore for MemoryStore {
         }
     }
 
+    async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError> {
+        let mut requests = lock(&self.requests);
+        let Some((_, request)) = requests.by_id.get_mut(&id) else {
+            return Ok(false);
+        };
+        if request.state != RequestState::Issued || request.language == language {
+            return Ok(false);
+        }
+        request.language = language.to_owned();
+        Ok(true)
+    }
+
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         let mut requests = lock(&self.requests);
         let doomed: Vec<(RequestId, TokenDigest)> = requests
@@ -373,6 +385,8 @@ mod tests {
             email_to: None,
             user_type: UserType::Web,
             has_password: false,
+            locale: None,
+            tenant: None,
         }
     }
 

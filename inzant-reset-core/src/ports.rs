@@ -16,7 +16,6 @@ use crate::email::Email;
 use crate::error::{DirectoryError, HashError, HookError, MailError, StoreError};
 use crate::hash::PasswordHash;
 use crate::policy::{PasswordPolicy, StrengthReport};
-use crate::request::Purpose;
 use crate::request::{RequestId, ResetRequest};
 use crate::secret::TokenDigest;
 use crate::state::{Event, RequestState};
@@ -140,6 +139,11 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
         Ok(None)
     }
 
+    /// Sets the language of request `id`'s pages and emails to `language`
+    /// (a BCP 47 tag), if the request is `Issued`: the person chose another
+    /// language on the reset page. Returns whether it changed anything.
+    async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError>;
+
     /// Deletes requests that expired, or were created, before `before`, and
     /// are no longer usable. Returns how many were deleted.
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
@@ -157,23 +161,35 @@ pub trait UserDirectory: Debug + Send + Sync + 'static {
     async fn set_password_hash(&self, id: &UserId, hash: &PasswordHash) -> Result<(), DirectoryError>;
 }
 
-/// What an admin asks to do with another user's password resets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AdminAction {
-    /// Send a reset or create-password email.
-    SendReset(Purpose),
-    /// See where the user's latest reset stands, and their recent password events.
-    ViewStatus,
-    /// Cancel the user's live reset.
-    Cancel,
-}
+pub use crate::request::AdminAction;
 
 /// The host's rule for who may manage whose password resets.
 ///
 /// The default, [`AdminsOnly`], lets admins act on any user (of any type)
 /// and nobody else. A host with tenants, teams or roles of its own says so
 /// here; a refusal is [`crate::ResetError::NotAllowed`] (a 403 on the web).
+///
+/// The rule runs **before** the flow says whether the target exists: it is
+/// asked about a missing user too (`target` is `None`), and whatever it
+/// refuses is answered exactly like a refusal for an existing user. A rule
+/// that scopes actors to a tenant refuses `None`, so an admin of one tenant
+/// cannot tell a missing id from another tenant's user.
+///
+/// ```
+/// use inzant_reset_core::prelude::*;
+///
+/// /// Admins manage the users of their own tenant.
+/// #[derive(Debug)]
+/// struct SameTenant;
+///
+/// #[async_trait]
+/// impl Authorization for SameTenant {
+///     async fn allows(&self, actor: &User, target: Option<&User>, _: AdminAction) -> Result<bool, DirectoryError> {
+///         Ok(actor.user_type == UserType::Admin
+///             && target.is_some_and(|target| target.tenant.is_some() && target.tenant == actor.tenant))
+///     }
+/// }
+/// ```
 #[async_trait]
 pub trait Authorization: Debug + Send + Sync + 'static {
     /// Whether `actor` may manage anyone's resets at all. Checked before the
@@ -184,8 +200,15 @@ pub trait Authorization: Debug + Send + Sync + 'static {
     }
 
     /// Whether `actor` (who passed [`Authorization::may_manage_resets`])
-    /// may do `action` to `target`.
-    async fn allows(&self, actor: &User, target: &User, action: AdminAction) -> Result<bool, DirectoryError>;
+    /// may do `action` to `target`; `target` is `None` when no such user
+    /// exists. Answer `true` for `None` only if the actor may know that
+    /// (the default lets admins, who may act on anyone, hear "no such user").
+    async fn allows(
+        &self,
+        actor: &User,
+        target: Option<&User>,
+        action: AdminAction,
+    ) -> Result<bool, DirectoryError>;
 }
 
 /// Admins may act on any user; nobody else may.
@@ -197,7 +220,7 @@ impl Authorization for AdminsOnly {
     async fn allows(
         &self,
         actor: &User,
-        _target: &User,
+        _target: Option<&User>,
         _action: AdminAction,
     ) -> Result<bool, DirectoryError> {
         self.may_manage_resets(actor).await

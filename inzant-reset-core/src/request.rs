@@ -78,6 +78,39 @@ impl Purpose {
     }
 }
 
+/// What an admin asks to do with another user's password resets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdminAction {
+    /// Send a reset or create-password email.
+    SendReset(Purpose),
+    /// See where the user's latest reset stands, and their recent password events.
+    ViewStatus,
+    /// Cancel the user's live reset.
+    Cancel,
+}
+
+impl AdminAction {
+    /// A stable lower-case name: `send`, `status` or `cancel`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SendReset(_) => "send",
+            Self::ViewStatus => "status",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    /// What the action does, for developers' messages and logs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::SendReset(Purpose::Reset) => "send a password reset email",
+            Self::SendReset(Purpose::Create) => "send a create-password email",
+            Self::ViewStatus => "see the password reset status",
+            Self::Cancel => "cancel a password reset",
+        }
+    }
+}
+
 /// A reset request as stored. Holds digests only, never the token or code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResetRequest {
@@ -105,6 +138,10 @@ pub struct ResetRequest {
     /// When the store moved it out of `Issued` (completed, locked,
     /// superseded, revoked, cancelled); `None` while issued.
     pub finished_at: Option<OffsetDateTime>,
+    /// The language of its emails and pages (a BCP 47 tag such as `de`),
+    /// chosen from the person when it was sent and changed only by the
+    /// person's own choice on the reset page.
+    pub language: String,
 }
 
 impl ResetRequest {

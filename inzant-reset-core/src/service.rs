@@ -311,11 +311,11 @@ impl ResetServiceBuilder {
 /// let directory = Arc::new(MemoryDirectory::new());
 /// directory.insert(User {
 ///     id: UserId::new("1"), username: "admin@inzant.example".into(), display_name: "Ada Admin".into(),
-///     email_to: None, user_type: UserType::Admin, has_password: true,
+///     email_to: None, user_type: UserType::Admin, has_password: true, locale: None, tenant: None,
 /// });
 /// directory.insert(User {
 ///     id: UserId::new("2"), username: "sam.web@inzant.example".into(), display_name: "Sam Web".into(),
-///     email_to: Some("sam@example.org".into()), user_type: UserType::Web, has_password: true,
+///     email_to: Some("sam@example.org".into()), user_type: UserType::Web, has_password: true, locale: None, tenant: None,
 /// });
 /// let outbox = Arc::new(MemoryOutbox::new());
 /// let service = ResetService::builder(
@@ -488,6 +488,7 @@ impl ResetService {
             created_at: now,
             expires_at: now + self.config.ttl(purpose),
             finished_at: None,
+            language: "en".to_owned(),
         };
         let limits = IssueLimits {
             cooldown: self.config.resend_cooldown,
@@ -809,17 +810,23 @@ impl ResetService {
     }
 
     /// The actor and the target of an admin action, if the actor may do it.
-    /// Others learn nothing about users: they are refused before the
-    /// target is looked up.
+    /// Those who may not manage resets at all are refused before the target
+    /// is looked up; for everyone else the host's rule decides on the
+    /// target *or its absence*, so a refused actor gets the same answer,
+    /// after the same work, whether or not the user exists.
     async fn authorize(&self, actor: &UserId, target: &UserId, action: AdminAction) -> Result<(User, User)> {
-        let actor = self.find_user(actor).await?.ok_or(ResetError::NotAllowed)?;
+        let not_allowed = ResetError::NotAllowed { action };
+        let Some(actor) = self.find_user(actor).await? else {
+            return Err(not_allowed);
+        };
         if !self.authorization.may_manage_resets(&actor).await.map_err(ResetError::Directory)? {
-            return Err(ResetError::NotAllowed);
+            return Err(not_allowed);
         }
-        let target = self.find_user(target).await?.ok_or(ResetError::UnknownUser)?;
-        if !self.authorization.allows(&actor, &target, action).await.map_err(ResetError::Directory)? {
-            return Err(ResetError::NotAllowed);
+        let target = self.find_user(target).await?;
+        if !self.authorization.allows(&actor, target.as_ref(), action).await.map_err(ResetError::Directory)? {
+            return Err(not_allowed);
         }
+        let target = target.ok_or(ResetError::UnknownUser)?;
         Ok((actor, target))
     }
 

@@ -98,9 +98,23 @@ pub struct User {
     pub user_type: UserType,
     /// Whether the user has a password yet (else the admin offers "Create Password").
     pub has_password: bool,
+    /// The person's language, as the host stores it (`"de"`, `"pt-BR"`,
+    /// `"fr_CA"`); `None` for the host's default. A reset's emails and pages
+    /// speak the closest shipped language, chosen once when it is sent.
+    pub locale: Option<String>,
+    /// The host's tenant (company, account, team) the user belongs to, if
+    /// it has tenants; passed to its [`Authorization`](crate::ports::Authorization)
+    /// rule and used for nothing else.
+    pub tenant: Option<String>,
 }
 
 impl User {
+    /// The name to address the person by: the display name, or the
+    /// username when the host has no name for them (an empty display name).
+    pub fn name(&self) -> &str {
+        if self.display_name.trim().is_empty() { &self.username } else { &self.display_name }
+    }
+
     /// Words a password must not lean on: the username, its local part and
     /// the display name. The policy adds the product's own words.
     pub fn strength_inputs(&self) -> Vec<String> {

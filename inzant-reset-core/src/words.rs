@@ -475,7 +475,9 @@ pub mod english {
                 words.strength_label(report.level())
             ),
             ResetError::TooLong { max } => format!("Passwords can be at most {max} characters."),
-            ResetError::NotAllowed => "Only an administrator can send a password reset email.".to_owned(),
+            ResetError::NotAllowed { .. } => {
+                "Only an administrator can send a password reset email.".to_owned()
+            }
             ResetError::UnknownUser => "That user does not exist.".to_owned(),
             ResetError::Cooldown { retry_after_secs } => format!(
                 "A reset email was sent to this user moments ago; try again in {retry_after_secs} seconds."

@@ -61,6 +61,8 @@ async fn trace_logs_of_a_whole_flow_contain_no_secret() {
             email_to: None,
             user_type,
             has_password: true,
+            locale: None,
+            tenant: None,
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

@@ -109,6 +109,8 @@ fn harness_with(edit: impl FnOnce(&mut ResetConfig)) -> Harness {
             email_to: Some(format!("{id}.elsewhere@example.org")),
             user_type,
             has_password,
+            locale: None,
+            tenant: None,
         };
         if has_password {
             directory
@@ -213,7 +215,7 @@ async fn only_admins_can_trigger() {
     let h = harness();
     for actor in [sam(), dana(), UserId::new("nobody")] {
         let refused = h.service.trigger(&actor, &nell(), Purpose::Create).await.unwrap_err();
-        assert!(matches!(refused, ResetError::NotAllowed), "{actor:?}: {refused:?}");
+        assert!(matches!(refused, ResetError::NotAllowed { .. }), "{actor:?}: {refused:?}");
     }
     assert!(h.outbox.emails().is_empty());
     assert!(h.store.snapshot().is_empty());
@@ -840,8 +842,8 @@ async fn only_admins_see_the_status_or_cancel() {
     let h = harness();
     h.send(&nell()).await;
     for actor in [sam(), dana(), UserId::new("nobody")] {
-        assert!(matches!(h.service.status(&actor, &nell()).await, Err(ResetError::NotAllowed)));
-        assert!(matches!(h.service.cancel(&actor, &nell()).await, Err(ResetError::NotAllowed)));
+        assert!(matches!(h.service.status(&actor, &nell()).await, Err(ResetError::NotAllowed { .. })));
+        assert!(matches!(h.service.cancel(&actor, &nell()).await, Err(ResetError::NotAllowed { .. })));
     }
     assert!(h.service.open(&h.outbox.last_link_and_code().unwrap().0).await.is_ok(), "still live");
     assert!(matches!(h.service.status(&admin(), &UserId::new("nobody")).await, Err(ResetError::UnknownUser)));

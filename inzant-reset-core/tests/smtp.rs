@@ -78,6 +78,8 @@ fn world(mailer: Arc<dyn Mailer>, username: &str, email: EmailSettings) -> World
         email_to: None,
         user_type: UserType::Admin,
         has_password: true,
+        locale: None,
+        tenant: None,
     });
     directory.insert_with_password(
         User {
@@ -87,6 +89,8 @@ fn world(mailer: Arc<dyn Mailer>, username: &str, email: EmailSettings) -> World
             email_to: Some(EMAIL_TO.into()),
             user_type: UserType::Web,
             has_password: true,
+            locale: None,
+            tenant: None,
         },
         hasher.hash_password(&SecretString::from(OLD_PASSWORD)).unwrap(),
     );

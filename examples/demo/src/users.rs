@@ -210,6 +210,8 @@ fn user(id: &str, username: &str, name: &str, email_to: &str, user_type: UserTyp
         email_to: Some(email_to.to_owned()),
         user_type,
         has_password: false,
+        locale: None,
+        tenant: None,
     }
 }
 

@@ -395,6 +395,8 @@ async fn the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa() {
                     email_to: None,
                     user_type,
                     has_password: true,
+                    locale: None,
+                    tenant: None,
                 });
             }
             let outbox = Arc::new(MemoryOutbox::new());

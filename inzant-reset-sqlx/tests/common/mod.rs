@@ -126,6 +126,8 @@ pub async fn saved_user(users: &PgUserDirectory, user_type: UserType) -> User {
         email_to: Some("pat.other@inzant.example".to_owned()),
         user_type,
         has_password: false,
+        locale: None,
+        tenant: None,
     }
 }
 
