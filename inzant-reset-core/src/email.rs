@@ -5,7 +5,8 @@
 //! field. Each email has a plain-text part (the link on a line of its own,
 //! the code as six consecutive digits) and an HTML part with inline styles
 //! and no external resources, escaped by construction (maud). The words come
-//! from a [`Wording`]; the layout is fixed here.
+//! from the catalogues ([`Words`]) in the reset's own language; the layout
+//! is fixed here.
 //!
 //! A host that sends mail its own way (its own templates, its own queue)
 //! gets each [`Email`] through its [`Mailer`](crate::ports::Mailer) with the
@@ -17,12 +18,11 @@ use std::fmt;
 use maud::{DOCTYPE, Markup, html};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::request::Purpose;
 use crate::secret::Code;
 use crate::user::User;
-use crate::words::{NoticeFacts, ResetEmailFacts, Wording};
+use crate::words::Words;
 
 /// An address with an optional display name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,13 +45,14 @@ impl Mailbox {
     }
 }
 
-/// Who the emails come from. Their words come from the [`Wording`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Who the emails come from. Their words come from the catalogues.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EmailSettings {
-    /// The `From` address.
-    pub from_address: String,
-    /// The `From` display name; `None` (the default) uses the product name
-    /// of the [`Wording`].
+    /// The `From` address; `None` (the default) uses the product's
+    /// ([`Product::from_address`](crate::words::Product::from_address)).
+    pub from_address: Option<String>,
+    /// The `From` display name; `None` (the default) uses the product's name.
     pub from_name: Option<String>,
     /// The `Reply-To` mailbox, if replies should go elsewhere.
     pub reply_to: Option<Mailbox>,
@@ -60,18 +61,20 @@ pub struct EmailSettings {
 impl EmailSettings {
     /// Emails from `from_address`, named after the product.
     pub fn from_address(from_address: impl Into<String>) -> Self {
-        Self { from_address: from_address.into(), from_name: None, reply_to: None }
+        Self { from_address: Some(from_address.into()), from_name: None, reply_to: None }
     }
 
-    fn from(&self, words: &dyn Wording) -> Mailbox {
-        let name = self.from_name.clone().unwrap_or_else(|| words.product_name().into_owned());
-        Mailbox::named(name, self.from_address.clone())
+    /// Replies go to `reply_to`.
+    pub fn reply_to(mut self, reply_to: Mailbox) -> Self {
+        self.reply_to = Some(reply_to);
+        self
     }
-}
 
-impl Default for EmailSettings {
-    fn default() -> Self {
-        Self::from_address("no-reply@inzant.example")
+    fn from(&self, words: &Words<'_>) -> Mailbox {
+        let product = words.product();
+        let name = self.from_name.clone().unwrap_or_else(|| product.name.clone());
+        let address = self.from_address.clone().unwrap_or_else(|| product.from_address.clone());
+        Mailbox::named(name, address)
     }
 }
 
@@ -126,6 +129,8 @@ pub struct Email {
     pub html: SecretString,
     /// The user the email is for.
     pub user: User,
+    /// The language it is written in (a BCP 47 tag): the reset's language.
+    pub language: String,
     /// What the email says, as facts.
     pub message: EmailMessage,
 }
@@ -142,17 +147,17 @@ impl Email {
 }
 
 /// The reset (or create) email for `user`, with `link` (the full URL with its
-/// token) and `code`, valid until `expires_at`, worded by `words`.
+/// token) and `code`, valid until `expires_at`, in the language of `words`.
 pub fn reset_email(
     settings: &EmailSettings,
-    words: &dyn Wording,
+    words: &Words<'_>,
     user: &User,
     purpose: Purpose,
     link: &SecretString,
     code: &Code,
     expires_at: OffsetDateTime,
 ) -> Email {
-    let copy = words.reset_email(&ResetEmailFacts { user, purpose, expires_at });
+    let copy = words.reset_email(user, purpose, expires_at);
     let link_text = link.expose_secret();
     let code_text = code.expose();
 
@@ -179,7 +184,7 @@ pub fn reset_email(
         p style="font-size:14px" { (copy.validity) }
         p style="font-size:13px;color:#52606d" { (copy.footer) }
     };
-    let html = html_page(&copy.subject, &words.language(), content);
+    let html = html_page(&copy.subject, words, content);
     let message = EmailMessage::Reset { purpose, link: link.clone(), code: code.clone(), expires_at };
     addressed(settings, words, user, copy.subject, text, html, message)
 }
@@ -187,18 +192,18 @@ pub fn reset_email(
 /// The notice sent after a password was changed at `changed_at`.
 pub fn password_changed_email(
     settings: &EmailSettings,
-    words: &dyn Wording,
+    words: &Words<'_>,
     user: &User,
     changed_at: OffsetDateTime,
 ) -> Email {
-    let copy = words.password_changed_email(&NoticeFacts { user, changed_at });
+    let copy = words.password_changed_email(user, changed_at);
     let text = format!("{}\n\n{}\n\n{}\n", copy.greeting, copy.body, copy.warning);
     let content = html! {
         p style="font-size:16px" { (copy.greeting) }
         p style="font-size:16px" { (copy.body) }
         p style="font-size:16px;font-weight:bold" { (copy.warning) }
     };
-    let html = html_page(&copy.subject, &words.language(), content);
+    let html = html_page(&copy.subject, words, content);
     let message = EmailMessage::PasswordChanged { changed_at };
     addressed(settings, words, user, copy.subject, text, html, message)
 }
@@ -206,7 +211,7 @@ pub fn password_changed_email(
 /// Every email of the flow goes to the user's username, from the configured sender.
 fn addressed(
     settings: &EmailSettings,
-    words: &dyn Wording,
+    words: &Words<'_>,
     user: &User,
     subject: String,
     text: String,
@@ -214,23 +219,24 @@ fn addressed(
     message: EmailMessage,
 ) -> Email {
     Email {
-        to: Mailbox::named(user.display_name.clone(), user.username.clone()),
+        to: Mailbox::named(user.name(), user.username.clone()),
         from: settings.from(words),
         reply_to: settings.reply_to.clone(),
         subject,
         text: SecretString::from(text),
         html: SecretString::from(html.into_string()),
         user: user.clone(),
+        language: words.language().to_owned(),
         message,
     }
 }
 
 /// An HTML document with `title` whose card holds `content`; inline styles
 /// only, since mail clients drop style sheets.
-fn html_page(title: &str, language: &str, content: Markup) -> Markup {
+fn html_page(title: &str, words: &Words<'_>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang=(language) {
+        html lang=(words.language()) dir=(words.direction()) {
             head {
                 meta charset="utf-8";
                 title { (title) }
@@ -242,14 +248,6 @@ fn html_page(title: &str, language: &str, content: Markup) -> Markup {
             }
         }
     }
-}
-
-/// A time as the emails and pages show it: "Friday 27 November 2026, 17:01 UTC".
-pub fn format_utc(at: OffsetDateTime) -> String {
-    let format =
-        format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
-    let utc = at.to_offset(time::UtcOffset::UTC);
-    utc.format(format).unwrap_or_else(|_| utc.to_string())
 }
 
 impl fmt::Display for Mailbox {
@@ -265,7 +263,7 @@ impl fmt::Display for Mailbox {
 mod tests {
     use super::*;
     use crate::user::{UserId, UserType};
-    use crate::words::English;
+    use crate::words::{Catalogues, Product};
     use time::macros::datetime;
 
     fn sam() -> User {
@@ -285,9 +283,15 @@ mod tests {
         "https://sales.inzant.example/password-reset/AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK";
 
     fn email(purpose: Purpose) -> Email {
+        email_in("en", purpose)
+    }
+
+    fn email_in(language: &str, purpose: Purpose) -> Email {
+        let catalogues = Catalogues::shipped();
+        let product = Product::inzant();
         reset_email(
             &EmailSettings::default(),
-            &English,
+            &catalogues.words(language, &product),
             &sam(),
             purpose,
             &SecretString::from(LINK),
@@ -324,7 +328,7 @@ mod tests {
         let text = email.text.expose_secret();
         assert!(email.subject.contains("sam.web@inzant.example"));
         assert!(text.contains("Sam <Web> (sam.web@inzant.example)"));
-        assert!(text.contains("Friday 27 November 2026, 17:01 UTC"));
+        assert!(text.contains("Friday, November 27, 2026"), "{text}");
         assert!(text.contains("If you didn't expect it, contact your administrator"));
     }
 
@@ -354,16 +358,11 @@ mod tests {
 
     #[test]
     fn html_part_escapes_every_special_character_of_the_words() {
-        #[derive(Debug)]
-        struct Tricky;
-        impl Wording for Tricky {
-            fn product_name(&self) -> std::borrow::Cow<'_, str> {
-                "Q&A \"Sales\" <O'Neil>".into()
-            }
-        }
+        let catalogues = Catalogues::shipped();
+        let product = Product::new("Q&A \"Sales\" <O'Neil>", "no-reply@qa.example");
         let html = reset_email(
             &EmailSettings::default(),
-            &Tricky,
+            &catalogues.words("en", &product),
             &sam(),
             Purpose::Reset,
             &SecretString::from("https://x.example/password-reset/a?b=1&c=2"),
@@ -376,6 +375,31 @@ mod tests {
         assert!(html.contains("Q&amp;A &quot;Sales&quot; &lt;O'Neil&gt;"), "{html}");
         assert!(html.contains("href=\"https://x.example/password-reset/a?b=1&amp;c=2\""));
         assert!(!html.contains("<O'Neil>"));
+    }
+
+    #[test]
+    fn an_email_is_written_in_the_language_it_is_given() {
+        let german = email_in("de", Purpose::Reset);
+        assert_eq!(german.language, "de");
+        assert!(german.html.expose_secret().contains("<html lang=\"de\" dir=\"ltr\">"));
+        assert!(german.text.expose_secret().contains("27. November 2026"), "{}", german.text.expose_secret());
+        assert!(german.text.expose_secret().lines().any(|line| line == LINK));
+        assert!(german.text.expose_secret().lines().any(|line| line == "012345"));
+        assert_ne!(german.subject, email(Purpose::Reset).subject);
+    }
+
+    #[test]
+    fn the_sender_is_the_products_unless_settings_say_otherwise() {
+        assert_eq!(email(Purpose::Reset).from.to_string(), "Inzant Sales <no-reply@inzant.example>");
+        let catalogues = Catalogues::shipped();
+        let product = Product::new("Harbour Supply", "no-reply@harbour.example");
+        let notice = password_changed_email(
+            &EmailSettings::from_address("it@harbour.example"),
+            &catalogues.words("en", &product),
+            &sam(),
+            datetime!(2026-11-26 09:30 UTC),
+        );
+        assert_eq!(notice.from.to_string(), "Harbour Supply <it@harbour.example>");
     }
 
     #[test]
@@ -396,9 +420,11 @@ mod tests {
 
     #[test]
     fn password_changed_notice_names_the_account_and_the_contact() {
+        let catalogues = Catalogues::shipped();
+        let product = Product::inzant();
         let notice = password_changed_email(
             &EmailSettings::default(),
-            &English,
+            &catalogues.words("en", &product),
             &sam(),
             datetime!(2026-11-26 09:30 UTC),
         );
@@ -406,7 +432,7 @@ mod tests {
         assert_eq!(notice.to.address, "sam.web@inzant.example");
         let text = notice.text.expose_secret();
         assert!(text.contains("sam.web@inzant.example"));
-        assert!(text.contains("Thursday 26 November 2026, 09:30 UTC"));
+        assert!(text.contains("Thursday, November 26, 2026"), "{text}");
         assert!(text.contains("contact your administrator"));
     }
 }

@@ -25,7 +25,8 @@
 //! prove themselves with the `conformance` suite (cargo feature
 //! `conformance`). Hashing and scoring run on the service's own threads
 //! ([`workers`]), never on the host's async executor; every word people
-//! read comes from a replaceable [`words::Wording`].
+//! read comes from the message catalogues of [`words`], in the person's
+//! own language.
 //!
 //! Secrets are types: tokens, codes and passwords are `secrecy` values whose
 //! `Debug` never shows them, and no error message contains one.
@@ -77,7 +78,7 @@ pub mod prelude {
     };
     pub use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
     pub use crate::user::{User, UserId, UserType};
-    pub use crate::words::{English, NoticeCopy, ResetEmailCopy, ResetEmailFacts, Text, Wording, english};
+    pub use crate::words::{Catalogues, Product, Text, Words};
     pub use async_trait::async_trait;
     pub use secrecy::{ExposeSecret, SecretString};
 }

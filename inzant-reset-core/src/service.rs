@@ -29,7 +29,7 @@ use crate::state::RequestState;
 use crate::status::{CancelReceipt, PasswordEvent, Person, RequestStatus, ResetStatus};
 use crate::url::PublicUrl;
 use crate::user::{User, UserId, UserType};
-use crate::words::{English, Wording};
+use crate::words::{Catalogues, Product, Words};
 use crate::workers::{Argon2Workers, PolicyWorkers, available_cores};
 
 /// The longest time to live accepted, so expiry arithmetic cannot overflow.
@@ -116,6 +116,9 @@ pub struct OpenedRequest {
     pub expires_at: OffsetDateTime,
     /// Wrong codes still allowed.
     pub attempts_left: u32,
+    /// The language every page of this link speaks (a BCP 47 tag): chosen
+    /// from the person when the email was sent, or by them on the page.
+    pub language: String,
     strength_inputs: Vec<String>,
 }
 
@@ -172,7 +175,8 @@ pub struct ResetServiceBuilder {
     policy: PasswordPolicy,
     policy_runner: Option<Arc<dyn PolicyRunner>>,
     email: EmailSettings,
-    wording: Arc<dyn Wording>,
+    catalogues: Arc<Catalogues>,
+    product: Product,
 }
 
 impl ResetServiceBuilder {
@@ -228,15 +232,26 @@ impl ResetServiceBuilder {
         self
     }
 
-    /// Send emails from `email` instead of `no-reply@inzant.example`.
+    /// Send emails as `email` says (sender, reply-to) instead of from the
+    /// product's address.
     pub fn email(mut self, email: EmailSettings) -> Self {
         self.email = email;
         self
     }
 
-    /// Every word people read, from `wording` instead of [`English`].
-    pub fn wording(mut self, wording: Arc<dyn Wording>) -> Self {
-        self.wording = wording;
+    /// Speak of `product` instead of Inzant Sales: its name in titles and
+    /// emails, its From address, its words the strength meter penalizes,
+    /// and its apps on the device users' page.
+    pub fn product(mut self, product: Product) -> Self {
+        self.product = product;
+        self
+    }
+
+    /// Every word people read, in every language, from `catalogues` instead
+    /// of the shipped ones (English, German, French, Spanish; English the
+    /// default).
+    pub fn catalogues(mut self, catalogues: Catalogues) -> Self {
+        self.catalogues = Arc::new(catalogues);
         self
     }
 
@@ -272,6 +287,11 @@ impl ResetServiceBuilder {
             Some(hasher) => hasher,
             None => Arc::new(Argon2Workers::new(Argon2id::new(self.hash_params)?, c.workers)?),
         };
+        let mut policy = self.policy;
+        // The policy's default product words are Inzant's: they follow the product.
+        if policy.product_words == Product::inzant().words {
+            policy.product_words = self.product.words.clone();
+        }
         let policy_runner: Arc<dyn PolicyRunner> = match self.policy_runner {
             Some(runner) => runner,
             None => Arc::new(PolicyWorkers::new(c.workers)?),
@@ -288,10 +308,11 @@ impl ResetServiceBuilder {
             hooks: self.hooks,
             authorization: self.authorization,
             hasher,
-            policy: Arc::new(self.policy),
+            policy: Arc::new(policy),
             policy_runner,
             email: self.email,
-            wording: self.wording,
+            catalogues: self.catalogues,
+            product: self.product,
         })
     }
 }
@@ -358,7 +379,8 @@ pub struct ResetService {
     policy: Arc<PasswordPolicy>,
     policy_runner: Arc<dyn PolicyRunner>,
     email: EmailSettings,
-    wording: Arc<dyn Wording>,
+    catalogues: Arc<Catalogues>,
+    product: Product,
 }
 
 impl fmt::Debug for ResetService {
@@ -376,7 +398,8 @@ impl ResetService {
     /// keys and the configuration. Everything else has a default: the
     /// system clock, audit events as `tracing` logs, no hooks, admins may
     /// reset anyone, Argon2id and the Inzant policy on the service's own
-    /// threads, English words.
+    /// threads, the shipped catalogues (English the default) and the
+    /// Inzant product.
     pub fn builder(
         store: Arc<dyn ResetStore>,
         directory: Arc<dyn UserDirectory>,
@@ -399,7 +422,8 @@ impl ResetService {
             policy: PasswordPolicy::default(),
             policy_runner: None,
             email: EmailSettings::default(),
-            wording: Arc::new(English),
+            catalogues: Arc::new(Catalogues::shipped()),
+            product: Product::inzant(),
         }
     }
 
@@ -418,14 +442,21 @@ impl ResetService {
         &self.public_url
     }
 
-    /// Every word people read.
-    pub fn wording(&self) -> &dyn Wording {
-        self.wording.as_ref()
+    /// Every word people read, in every language.
+    pub fn catalogues(&self) -> &Catalogues {
+        &self.catalogues
     }
 
-    /// The same, shared.
-    pub fn shared_wording(&self) -> Arc<dyn Wording> {
-        Arc::clone(&self.wording)
+    /// The product the words speak of.
+    pub fn product(&self) -> &Product {
+        &self.product
+    }
+
+    /// The words of language `tag` (the default one when there is no such
+    /// language). A reset's pages use [`OpenedRequest::language`]; pages
+    /// without a reset behind them [`Catalogues::choose_from_header`].
+    pub fn words(&self, tag: &str) -> Words<'_> {
+        self.catalogues.words(tag, &self.product)
     }
 
     /// **Sign-in.** Whether `password` matches the user's stored hash
@@ -488,7 +519,7 @@ impl ResetService {
             created_at: now,
             expires_at: now + self.config.ttl(purpose),
             finished_at: None,
-            language: "en".to_owned(),
+            language: self.catalogues.choose(user.locale.as_deref()).to_owned(),
         };
         let limits = IssueLimits {
             cooldown: self.config.resend_cooldown,
@@ -506,8 +537,15 @@ impl ResetService {
         }
 
         let link = SecretString::from(format!("{}{}", self.public_url.link_base(), token.expose()));
-        let email =
-            reset_email(&self.email, self.wording.as_ref(), &user, purpose, &link, &code, request.expires_at);
+        let email = reset_email(
+            &self.email,
+            &self.words(&request.language),
+            &user,
+            purpose,
+            &link,
+            &code,
+            request.expires_at,
+        );
         if let Err(source) = self.mailer.send(&email).await {
             tracing::warn!(request = %id, user = %user.id, error = %source, "reset email could not be sent; revoking");
             if let Err(error) = self.store.finish(id, Finish::Revoke, self.clock.now()).await {
@@ -560,8 +598,25 @@ impl ResetService {
             user_type: user.user_type,
             expires_at: request.expires_at,
             attempts_left: request.attempts_left(self.config.max_attempts),
+            language: self.catalogues.choose(Some(&request.language)).to_owned(),
             strength_inputs: user.strength_inputs(),
         })
+    }
+
+    /// **Open**, in the language the person picked on the page: from now
+    /// on every page of the link and the "password changed" email speak
+    /// `language` (when it is one of the catalogues'; otherwise nothing
+    /// changes). Counts no attempt.
+    ///
+    /// # Errors
+    /// As [`ResetService::open`].
+    pub async fn choose_language(&self, token: &str, language: &str) -> Result<OpenedRequest> {
+        let mut opened = self.open(token).await?;
+        if self.catalogues.has(language) && opened.language != language {
+            self.store.set_language(opened.request, language).await?;
+            opened.language = language.to_owned();
+        }
+        Ok(opened)
     }
 
     /// **Strength.** Rates `password` for the user of an opened request,
@@ -646,7 +701,8 @@ impl ResetService {
             tracing::error!(user = %user.id, %error, "the host's password-changed hook failed");
             self.record(AuditKind::HookFailed, &request, None).await;
         }
-        let notice = password_changed_email(&self.email, self.wording.as_ref(), &user, self.clock.now());
+        let notice =
+            password_changed_email(&self.email, &self.words(&request.language), &user, self.clock.now());
         match self.mailer.send(&notice).await {
             Ok(()) => self.record(AuditKind::NoticeSent, &request, None).await,
             Err(error) => {

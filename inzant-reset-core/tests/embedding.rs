@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -13,7 +12,6 @@ use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::ports::{AdminAction, Authorization};
 use inzant_reset_core::prelude::*;
-use inzant_reset_core::words::{ResetEmailCopy, ResetEmailFacts, english};
 use secrecy::{ExposeSecret, SecretString};
 
 fn person(id: &str, name: &str, user_type: UserType) -> User {
@@ -60,25 +58,17 @@ impl Authorization for Teams {
     }
 }
 
-#[derive(Debug)]
-struct AcmeWords;
-
-impl Wording for AcmeWords {
-    fn product_name(&self) -> Cow<'_, str> {
-        "Acme Field Sales".into()
+/// Acme's own wording of the reset email, as a Fluent file of its own: the
+/// messages it rewords, nothing else.
+const ACME_EN: &str = r#"
+reset-email-subject =
+    { $purpose ->
+        [create] Your new { $product } account, { $username }
+       *[reset] Your { $product } password, { $username }
     }
-
-    fn contact(&self) -> Cow<'_, str> {
-        "the Acme help desk (help@acme.example)".into()
-    }
-
-    fn reset_email(&self, facts: &ResetEmailFacts<'_>) -> ResetEmailCopy {
-        let mut copy = english::reset_email(self, facts);
-        copy.subject = format!("Your Acme password, {}", facts.user.display_name);
-        copy.intro = "Your manager asked us to send you a new password link.".to_owned();
-        copy
-    }
-}
+reset-email-intro = Your manager asked us to send you a new password link.
+reset-email-footer = This email is for { $name } ({ $username }). If you didn't expect it, contact the Acme help desk (help@acme.example).
+"#;
 
 struct World {
     service: ResetService,
@@ -106,7 +96,8 @@ fn world() -> World {
         ResetConfig::new("https://acme.example/sales"),
     )
     .authorization(Arc::new(Teams))
-    .wording(Arc::new(AcmeWords))
+    .product(Product::new("Acme Field Sales", "no-reply@acme.example"))
+    .catalogues(Catalogues::builder().source("en", "acme-en.ftl", ACME_EN).build().unwrap())
     .hash_params(HashParams::insecure_for_tests())
     .build()
     .unwrap();
@@ -129,10 +120,10 @@ async fn the_hosts_authorization_decides_who_may_send_whom_a_reset() {
     ] {
         let refused = w.service.trigger(&id(actor), &id(target), purpose).await.unwrap_err();
         assert!(matches!(refused, ResetError::NotAllowed { .. }), "{actor} → {target}: {refused:?}");
-        assert_eq!(
-            English.refusal(&refused),
-            "Only an administrator can send a password reset email.",
-            "the refusal keeps today's sentence"
+        let said = w.service.words("en").refusal(&refused);
+        assert!(
+            said.starts_with("You may not ") && said.ends_with("this user.") || said.contains("this user's"),
+            "{said}"
         );
     }
     w.service.trigger(&id("1"), &id("4"), Purpose::Create).await.unwrap();
@@ -144,7 +135,13 @@ async fn those_who_may_not_manage_resets_learn_nothing_about_which_users_exist()
     let w = world();
     let refused = w.service.trigger(&id("5"), &id("no-such-user"), Purpose::Reset).await.unwrap_err();
     assert!(matches!(refused, ResetError::NotAllowed { .. }), "{refused:?}");
-    let refused = w.service.trigger(&id("2"), &id("no-such-user"), Purpose::Reset).await.unwrap_err();
+    // A manager's rule covers only their team: a missing id is refused like another team's user.
+    let missing = w.service.trigger(&id("2"), &id("no-such-user"), Purpose::Reset).await.unwrap_err();
+    let elsewhere = w.service.trigger(&id("2"), &id("4"), Purpose::Reset).await.unwrap_err();
+    assert_eq!(format!("{missing:?}"), format!("{elsewhere:?}"));
+    assert!(matches!(missing, ResetError::NotAllowed { .. }), "{missing:?}");
+    // Admins may act on anyone, so they may hear that a user does not exist.
+    let refused = w.service.trigger(&id("1"), &id("no-such-user"), Purpose::Reset).await.unwrap_err();
     assert!(matches!(refused, ResetError::UnknownUser), "{refused:?}");
 }
 
@@ -153,11 +150,12 @@ async fn emails_speak_the_hosts_words_and_come_from_its_product() {
     let w = world();
     w.service.trigger(&id("1"), &id("3"), Purpose::Reset).await.unwrap();
     let email = w.outbox.emails().pop().unwrap();
-    assert_eq!(email.subject, "Your Acme password, Tablet Tia - north");
+    assert_eq!(email.subject, "Your Acme Field Sales password, tablet.tia.-.north@acme.example");
     assert_eq!(email.from.name.as_deref(), Some("Acme Field Sales"));
     let text = email.text.expose_secret();
     assert!(text.contains("Your manager asked us to send you a new password link."), "{text}");
     assert!(text.contains("contact the Acme help desk (help@acme.example)"), "{text}");
+    assert_eq!(email.from.address, "no-reply@acme.example");
     assert!(!text.contains("Inzant"), "{text}");
     let html = email.html.expose_secret();
     assert!(html.contains("Your manager asked us"), "{html}");

@@ -169,7 +169,7 @@ fn form(code: &str, new: &str, confirm: &str) -> SubmitForm {
 
 /// The sentence a person reads for `error`.
 fn said(error: &ResetError) -> String {
-    English.refusal(error).into_owned()
+    Catalogues::shipped().words("en", &Product::inzant()).refusal(error)
 }
 
 fn wrong(code: &str) -> String {
@@ -326,7 +326,7 @@ async fn an_expired_link_says_so_at_open_and_submit() {
     h.clock.advance(Duration::from_secs(1));
     let refused = h.service.open(&token).await.unwrap_err();
     assert_eq!(said(&refused), "This reset link has expired.");
-    assert!(English.next_step(&refused).is_some());
+    assert!(Catalogues::shipped().words("en", &Product::inzant()).next_step(&refused).is_some());
     assert!(matches!(h.service.submit(&token, &form(&code, STRONG, STRONG)).await, Err(ResetError::Expired)));
 }
 

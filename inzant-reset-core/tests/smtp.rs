@@ -17,7 +17,6 @@ use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
 use inzant_reset_core::state::RequestState;
 use inzant_reset_core::verify;
-use inzant_reset_core::words::{English, Wording};
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use secrecy::SecretString;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -47,9 +46,9 @@ fn unique_username(test: &str) -> String {
 }
 
 fn settings(reply_to: bool) -> EmailSettings {
-    EmailSettings {
-        reply_to: reply_to.then(|| Mailbox::named("Inzant Support", "support@inzant.example")),
-        ..EmailSettings::default()
+    match reply_to {
+        true => EmailSettings::default().reply_to(Mailbox::named("Inzant Support", "support@inzant.example")),
+        false => EmailSettings::default(),
     }
 }
 
@@ -431,7 +430,7 @@ async fn trigger_fails(mailer: Arc<SmtpMailer>, test: &str) -> String {
     let error = world.service.trigger(&admin(), &zoe(), Purpose::Reset).await.unwrap_err();
 
     assert_eq!(
-        English.refusal(&error),
+        world.service.words("en").refusal(&error),
         format!("The email could not be sent to {}; no reset is pending.", world.username)
     );
     let ResetError::MailFailed { recipient, source } = &error else {
