@@ -156,6 +156,8 @@ pub struct ResetOutcome {
     pub user: UserId,
     /// Where to send them.
     pub destination: Destination,
+    /// The language the reset spoke: the page they land on should too.
+    pub language: String,
 }
 
 /// Builds a [`ResetService`]; see [`ResetService::builder`].
@@ -603,6 +605,19 @@ impl ResetService {
         })
     }
 
+    /// The language of the reset behind `token`, whatever its state: dead
+    /// links say why in the reset's language too. `None` for an unknown link.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn language_of(&self, token: &str) -> Result<Option<String>> {
+        let Some(token) = LinkToken::parse(token) else {
+            return Ok(None);
+        };
+        let request = self.store.find_by_token(&token.digest()).await?;
+        Ok(request.map(|request| self.catalogues.choose(Some(&request.language)).to_owned()))
+    }
+
     /// **Open**, in the language the person picked on the page: from now
     /// on every page of the link and the "password changed" email speak
     /// `language` (when it is one of the catalogues'; otherwise nothing
@@ -716,7 +731,7 @@ impl ResetService {
         } else {
             Destination::DeviceApps
         };
-        Ok(ResetOutcome { user: user.id, destination })
+        Ok(ResetOutcome { user: user.id, destination, language: request.language })
     }
 
     /// **Status.** Where `user`'s latest reset stands and their last 10

@@ -12,11 +12,15 @@
 //! - [`PgStore`] — the [`ResetStore`](inzant_reset_core::ports::ResetStore):
 //!   reset requests in `reset_requests`, every step atomic in the database,
 //!   so several app instances behind a load balancer can share one database.
-//! - [`UsersTable`] — a description of the **host's own users table** (its
-//!   name, its id column and type, its column names). With it
-//!   [`PgStore::with_users`] saves a new password hash in the same
-//!   transaction that completes the request, and [`PgUserDirectory`] reads
-//!   users from it. The host's table is never created or altered here.
+//! - [`UsersTable`] — a description of the **host's own users table**, in
+//!   whatever shape it has: its name, its id column and type, and for each
+//!   field of a user a column or a read-only SQL expression (a user type
+//!   from boolean columns, a nullable name, a tenant of any type, a
+//!   locale). With it [`PgStore::with_users`] saves a new password hash in
+//!   the same transaction that completes the request, and
+//!   [`PgUserDirectory`] reads users from it; [`PgReset::check`] compares
+//!   it with the real table at start-up. The host's table is never created
+//!   or altered here.
 //! - [`PgAudit`] — an [`AuditSink`](inzant_reset_core::ports::AuditSink)
 //!   writing to `audit_events`.
 //!
@@ -48,17 +52,25 @@
 //! let pg = PgReset::new(pool); // schema inzant_reset
 //! pg.migrate().await?;
 //!
-//! // The host's own table, as it is.
-//! let accounts = UsersTable::new("accounts")?
-//!     .id("account_id", IdType::BigInt)?
-//!     .username("login_email")?
-//!     .password_hash("pwd_hash")?
-//!     .user_type("kind", ["admin", "web", "device"])?;
+//! // The host's own table, as it is: crm.people (person_id uuid, email text,
+//! // full_name text NULL, is_admin boolean, app_only boolean, pwd text NULL,
+//! // tenant_id bigint, locale text NULL).
+//! let people = UsersTable::new("crm.people")?
+//!     .id("person_id", IdType::Uuid)?
+//!     .username("email")?
+//!     .password_hash("pwd")?
+//!     .display_name_sql("coalesce(full_name, '')")? // or .display_name("full_name"): NULL reads as ""
+//!     .email_to(None)?
+//!     .user_type_flags(Some("is_admin"), Some("app_only"))? // admin, else device, else web
+//!     .tenant("tenant_id")? // read as text: "42"
+//!     .locale("locale")?;
+//! // Compare the description with the table now, not at the first reset.
+//! pg.check(&people).await?;
 //!
 //! // Store (completion + new hash in one transaction), directory and audit, wired:
 //! let service = pg
 //!     .service(
-//!         accounts,
+//!         people,
 //!         Arc::new(MemoryOutbox::new()), // a real mailer in production
 //!         CodeKeys::generate(&OsRandom)?,
 //!         ResetConfig::new("https://sales.inzant.example"),
@@ -95,6 +107,7 @@
 
 mod audit;
 mod error;
+mod ident;
 mod schema;
 mod store;
 mod users;
@@ -102,7 +115,7 @@ mod users;
 pub use audit::PgAudit;
 pub use schema::{InvalidSchemaName, MIGRATIONS_TABLE, MIGRATOR, Schema, migrate};
 pub use store::{ISSUE_LOCK_CLASS, PgStore};
-pub use users::{IdType, InvalidUsersTable, PgUserDirectory, UsersTable};
+pub use users::{IdType, InvalidUsersTable, PgUserDirectory, UsersTable, UsersTableError};
 
 /// The sqlx this crate is built on (0.9), for building the pool it takes.
 pub use sqlx;
@@ -143,6 +156,19 @@ impl PgReset {
     /// The database could not be reached or a migration failed.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migrate(&self.pool, &self.schema).await
+    }
+
+    /// Checks the description of the host's users table against the
+    /// database ([`UsersTable::check`]): the table, every column and its
+    /// type, every SQL expression. Call it at start-up, next to
+    /// [`PgReset::migrate`], so a mistake in the description stops the app
+    /// with a message naming the column instead of failing the first reset.
+    ///
+    /// # Errors
+    /// The first mismatch, naming the table and the column or expression;
+    /// or the database could not be asked.
+    pub async fn check(&self, users: &UsersTable) -> Result<(), UsersTableError> {
+        users.check(&self.pool).await
     }
 
     /// The reset store. Add [`PgStore::with_users`] so completions write

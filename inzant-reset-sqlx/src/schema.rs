@@ -9,6 +9,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AssertSqlSafe, Connection, PgPool};
 
 use crate::error::db_error;
+use crate::ident;
 
 /// The migrations of this crate, embedded at build time from
 /// `inzant-reset-sqlx/migrations`.
@@ -29,8 +30,9 @@ pub const MIGRATIONS_TABLE: &str = "_inzant_reset_migrations";
 /// A PostgreSQL schema name, checked to be a plain lower-case identifier so
 /// it can be spliced into SQL safely.
 ///
-/// Rules: 1–63 bytes of `a`–`z`, `0`–`9` and `_`, not starting with a digit,
-/// and not starting with `pg_` (reserved by PostgreSQL).
+/// Rules: 1–63 bytes of `a`–`z`, `0`–`9` and `_`, not starting with a digit
+/// (the rule for every name this crate splices into SQL, the host's table
+/// and columns too), and not starting with `pg_` (reserved by PostgreSQL).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Schema(Arc<str>);
 
@@ -41,13 +43,11 @@ impl Schema {
     /// Checks `name` and wraps it.
     pub fn new(name: impl Into<String>) -> Result<Self, InvalidSchemaName> {
         let name = name.into();
-        let bytes = name.as_bytes();
-        let valid = !bytes.is_empty()
-            && bytes.len() <= 63
-            && !bytes[0].is_ascii_digit()
-            && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
-            && !name.starts_with("pg_");
-        if valid { Ok(Self(name.into())) } else { Err(InvalidSchemaName(name)) }
+        if ident::is_plain(&name) && !name.starts_with("pg_") {
+            Ok(Self(name.into()))
+        } else {
+            Err(InvalidSchemaName(name))
+        }
     }
 
     /// The bare name, as given.

@@ -27,7 +27,7 @@ pub const ISSUE_LOCK_CLASS: i32 = 0x1A2E_5E70;
 
 /// The columns a request is read from.
 const COLUMNS: &str = "id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, created_at, \
-                       expires_at, finished_at";
+                       expires_at, finished_at, language";
 
 /// The SQL of every statement, with schema-qualified table names, built once
 /// per schema.
@@ -43,6 +43,7 @@ struct Statements {
     finish_complete: Arc<str>,
     finish_other: Arc<str>,
     complete_for_user: Arc<str>,
+    set_language: Arc<str>,
     purge: Arc<str>,
 }
 
@@ -58,7 +59,7 @@ impl Statements {
             )),
             insert: sql(format!(
                 "INSERT INTO {t} (id, user_id, issued_by, purpose, token_digest, code_digest, state, attempts, \
-                 created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                 created_at, expires_at, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
             )),
             supersede: sql(format!(
                 "UPDATE {t} AS older SET state = 'superseded', finished_at = newer.created_at FROM {t} AS newer \
@@ -84,6 +85,9 @@ impl Statements {
                 "UPDATE {t} SET state = 'completed', finished_at = $3 \
                  WHERE id = $1 AND user_id = $2 AND state = 'issued' AND expires_at > $3"
             )),
+            set_language: sql(format!(
+                "UPDATE {t} SET language = $2 WHERE id = $1 AND state = 'issued' AND language <> $2"
+            )),
             purge: sql(format!(
                 "DELETE FROM {t} WHERE expires_at < $1 OR (state <> 'issued' AND created_at < $1)"
             )),
@@ -105,6 +109,8 @@ impl Statements {
 ///   (and `expires_at > now` to complete);
 /// - [`supersede_older`](ResetStore::supersede_older) is a single `UPDATE …
 ///   RETURNING` ordered by an identity column (the store's issue order);
+/// - [`set_language`](ResetStore::set_language) is a single `UPDATE … WHERE
+///   state = 'issued' AND language <> $2` (the same language writes nothing);
 /// - with [`PgStore::with_users`], [`complete_with_password`](ResetStore::complete_with_password)
 ///   completes the request and writes the hash into the host's users table
 ///   in one transaction.
@@ -190,6 +196,7 @@ struct RequestRow {
     created_at: OffsetDateTime,
     expires_at: OffsetDateTime,
     finished_at: Option<OffsetDateTime>,
+    language: String,
 }
 
 impl TryFrom<RequestRow> for ResetRequest {
@@ -212,6 +219,7 @@ impl TryFrom<RequestRow> for ResetRequest {
             created_at: row.created_at,
             expires_at: row.expires_at,
             finished_at: row.finished_at,
+            language: row.language,
         })
     }
 }
@@ -271,6 +279,7 @@ impl ResetStore for PgStore {
             .bind(attempts)
             .bind(request.created_at)
             .bind(request.expires_at)
+            .bind(request.language.as_str())
             .execute(&mut *tx)
             .await
             .map_err(db_error("store the reset request"))?;
@@ -379,6 +388,16 @@ impl ResetStore for PgStore {
         Ok(Some(true))
     }
 
+    async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError> {
+        let done = query(&self.sql.set_language)
+            .bind(*id.as_uuid())
+            .bind(language)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error("set the reset request's language"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         let done = query(&self.sql.purge)
             .bind(before)
@@ -389,100 +408,6 @@ impl ResetStore for PgStore {
     }
 }
 
-/// Every statement the store and the audit sink run, planned by PostgreSQL
-/// with sequential scans discouraged: a plan that still scans
-/// `reset_requests` or `audit_events` sequentially has no index to use, and
-/// would read the whole table once it holds millions of rows.
+/// Every statement's plan, checked for sequential scans of the library's tables.
 #[cfg(test)]
-mod plans {
-    use super::*;
-    use crate::audit::PgAudit;
-    use sqlx::Row;
-
-    fn database_url() -> String {
-        inzant_reset_test_support::database_url()
-    }
-
-    /// The plan of `sql` with `bind`'s parameters, as PostgreSQL's JSON.
-    async fn plan(
-        conn: &mut sqlx::PgConnection,
-        sql: &str,
-        bind: impl FnOnce(
-            sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
-        ) -> sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
-    ) -> String {
-        let explain = format!("EXPLAIN (FORMAT JSON) {sql}");
-        let row = bind(sqlx::query(AssertSqlSafe(explain))).fetch_one(&mut *conn).await.unwrap();
-        let plan: serde_json::Value = row.try_get(0).unwrap();
-        plan.to_string()
-    }
-
-    fn seq_scans(plan: &str) -> Vec<String> {
-        let value: serde_json::Value = serde_json::from_str(plan).unwrap();
-        let mut found = Vec::new();
-        fn walk(node: &serde_json::Value, found: &mut Vec<String>) {
-            if node.get("Node Type").and_then(|t| t.as_str()) == Some("Seq Scan") {
-                found.push(node.get("Relation Name").and_then(|r| r.as_str()).unwrap_or("?").to_owned());
-            }
-            for key in ["Plan", "Plans"] {
-                match node.get(key) {
-                    Some(serde_json::Value::Array(children)) => children.iter().for_each(|c| walk(c, found)),
-                    Some(child) => walk(child, found),
-                    None => {}
-                }
-            }
-        }
-        for root in value.as_array().into_iter().flatten() {
-            walk(root, &mut found);
-        }
-        found
-    }
-
-    #[tokio::test]
-    async fn no_statement_scans_the_requests_or_audit_table() {
-        let pool =
-            sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&database_url()).await.unwrap();
-        let schema = Schema::new("inzant_reset_plans").unwrap();
-        crate::migrate(&pool, &schema).await.unwrap();
-        let store = PgStore::new(pool.clone()).with_schema(schema.clone());
-        let audit = PgAudit::new(pool.clone()).with_schema(schema);
-        let mut conn = pool.acquire().await.unwrap();
-        sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
-
-        let (id, now, user) = (Uuid::nil(), OffsetDateTime::UNIX_EPOCH, "someone");
-        let digest = vec![0u8; 32];
-        let s = &store.sql;
-        let plans = vec![
-            ("issue_counts", plan(&mut conn, &s.issue_counts, |q| q.bind(user).bind(now)).await),
-            ("supersede", plan(&mut conn, &s.supersede, |q| q.bind(id)).await),
-            ("recent_for_user", plan(&mut conn, &s.recent_for_user, |q| q.bind(user).bind(10_i64)).await),
-            ("find_by_token", plan(&mut conn, &s.find_by_token, |q| q.bind(digest.clone())).await),
-            ("count_attempt", plan(&mut conn, &s.count_attempt, |q| q.bind(id).bind(now).bind(5_i64)).await),
-            ("finish_complete", plan(&mut conn, &s.finish_complete, |q| q.bind(id).bind(now)).await),
-            ("finish_other", plan(&mut conn, &s.finish_other, |q| q.bind(id).bind("locked").bind(now)).await),
-            (
-                "complete_for_user",
-                plan(&mut conn, &s.complete_for_user, |q| q.bind(id).bind(user).bind(now)).await,
-            ),
-            ("purge", plan(&mut conn, &s.purge, |q| q.bind(now)).await),
-            ("audit for_request", plan(&mut conn, &audit.for_request, |q| q.bind(id)).await),
-            ("audit for_user", plan(&mut conn, &audit.for_user, |q| q.bind(user).bind(10_i64)).await),
-        ];
-        let mut scanning = Vec::new();
-        for (name, plan) in &plans {
-            let tables = seq_scans(plan);
-            if tables.iter().any(|t| t == "reset_requests" || t == "audit_events") {
-                scanning.push(format!("{name}: {plan}"));
-            }
-        }
-        assert!(scanning.is_empty(), "sequential scans:\n{}", scanning.join("\n"));
-    }
-
-    #[test]
-    fn the_scan_finder_sees_nested_seq_scans() {
-        let plan = r#"[{"Plan": {"Node Type": "Hash Join", "Plans": [
-            {"Node Type": "Index Scan", "Relation Name": "reset_requests"},
-            {"Node Type": "Seq Scan", "Relation Name": "audit_events"}]}}]"#;
-        assert_eq!(seq_scans(plan), vec!["audit_events".to_owned()]);
-    }
-}
+mod plans;

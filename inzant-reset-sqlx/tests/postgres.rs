@@ -9,7 +9,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{current, fresh_user_id, hash_of, host_table, instance, issued, pool, saved_user, schema};
+use common::{
+    backend_waiting_on_a_lock, current, fresh_user_id, hash_of, host_table, instance, issued, pool,
+    saved_user, schema,
+};
 use inzant_reset_core::audit::{AuditEvent, AuditKind};
 use inzant_reset_core::conformance::T0;
 use inzant_reset_core::hash::HashParams;
@@ -205,25 +208,6 @@ async fn a_store_without_the_users_table_leaves_completion_to_the_service() {
         None
     );
     assert_eq!(current(&plain, &request).await.state, RequestState::Issued);
-}
-
-async fn backend_waiting_on_a_lock(pool: &sqlx::PgPool, blocker: i32) -> i32 {
-    // Polls until the completion's backend is queued behind `blocker`. Bounded
-    // only as a safety net against hanging; nothing is asserted about time.
-    for _ in 0..6000 {
-        let waiting: Option<i32> = sqlx::query_scalar(
-            "SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) LIMIT 1",
-        )
-        .bind(blocker)
-        .fetch_optional(pool)
-        .await
-        .unwrap();
-        if let Some(pid) = waiting {
-            return pid;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the completion never waited on the users row");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -231,7 +231,7 @@ impl Catalogues {
             })
             .collect();
         // Stable: equal weights keep the browser's order.
-        weighted.sort_by(|a, b| b.0.cmp(&a.0));
+        weighted.sort_by_key(|(quality, _)| std::cmp::Reverse(*quality));
         let requested: Vec<LanguageIdentifier> = weighted.into_iter().map(|(_, tag)| tag).collect();
         self.best_of(&requested).unwrap_or_else(|| self.default_language())
     }
@@ -638,7 +638,7 @@ fn load_language(tag: &str, sources: &[Source], pseudo: Option<Pseudo>) -> Resul
         bundle.add_resource_overriding(resource);
     }
     let locale: icu_locale_core::Locale =
-        id.to_string().parse().unwrap_or_else(|_| icu_locale_core::Locale::UNKNOWN);
+        id.to_string().parse().unwrap_or(icu_locale_core::Locale::UNKNOWN);
     let dates = DateTimeFormatter::try_new(
         locale.clone().into(),
         YMDET::long().with_time_precision(TimePrecision::Minute),

@@ -265,7 +265,7 @@ fn zxcvbns_feedback_is_said_in_the_language() {
     let catalogues = shipped();
     let product = Product::inzant();
     for (english, _) in text::FEEDBACK {
-        assert_eq!(catalogues.words("en", &product).feedback(english).is_empty(), false);
+        assert!(!catalogues.words("en", &product).feedback(english).is_empty());
         assert_ne!(catalogues.words("de", &product).feedback(english), english, "{english}");
     }
     assert_eq!(catalogues.words("de", &product).feedback("Something new."), "Something new.");
