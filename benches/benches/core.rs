@@ -1,6 +1,7 @@
 //! Core costs side by side: the strength meter on easy and adversarial
-//! inputs, Argon2id at the default parameters, and code generation. Compare
-//! the figures as ratios within one run; the machine is shared.
+//! inputs, what its answer's words cost in each language, Argon2id at the
+//! default parameters, and code generation. Compare the figures as ratios
+//! within one run; the machine is shared.
 
 use std::hint::black_box;
 
@@ -9,6 +10,7 @@ use inzant_reset_benches::strength_corpus;
 use inzant_reset_core::PasswordPolicy;
 use inzant_reset_core::hash::{Argon2id, HashParams};
 use inzant_reset_core::secret::{Code, OsRandom};
+use inzant_reset_core::words::{Catalogues, Product};
 use secrecy::SecretString;
 
 fn strength(c: &mut Criterion) {
@@ -18,6 +20,32 @@ fn strength(c: &mut Criterion) {
     group.sample_size(20);
     for (name, password) in strength_corpus() {
         group.bench_function(name, |b| b.iter(|| policy.evaluate(black_box(&password), &inputs)));
+    }
+    group.finish();
+}
+
+/// A strength answer's words (the label and the feedback) next to the
+/// rating itself: localizing the meter must cost nothing that shows.
+fn strength_words(c: &mut Criterion) {
+    let policy = PasswordPolicy::default();
+    let inputs = ["sam.web@inzant.example", "sam.web", "Sam Web"];
+    let catalogues = Catalogues::shipped();
+    let product = Product::inzant();
+    let password = "Velvet-Harbour-Lantern-42";
+    let report = policy.evaluate(password, &inputs);
+    let weak = policy.evaluate("password1", &inputs);
+    let mut group = c.benchmark_group("strength-words");
+    group.sample_size(20);
+    group.bench_function("rate-typical", |b| b.iter(|| policy.evaluate(black_box(password), &inputs)));
+    for language in ["en", "de", "fr", "es"] {
+        let words = catalogues.words(language, &product);
+        group.bench_function(format!("label-and-feedback-{language}"), |b| {
+            b.iter(|| {
+                let label = words.strength_label(black_box(&report).level());
+                let feedback: Vec<String> = weak.suggestions().iter().map(|s| words.feedback(s)).collect();
+                (label, feedback)
+            })
+        });
     }
     group.finish();
 }
@@ -35,5 +63,5 @@ fn codes(c: &mut Criterion) {
     c.bench_function("code-generate", |b| b.iter(|| Code::generate(black_box(&OsRandom))));
 }
 
-criterion_group!(benches, strength, hashing, codes);
+criterion_group!(benches, strength, strength_words, hashing, codes);
 criterion_main!(benches);

@@ -7,8 +7,8 @@ use inzant_reset_core::email::{EmailSettings, password_changed_email, reset_emai
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::secret::Code;
 use inzant_reset_core::user::{User, UserId, UserType};
-use inzant_reset_core::words::Wording;
-use std::borrow::Cow;
+use inzant_reset_core::words::{Catalogues, Product};
+use std::sync::LazyLock;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use secrecy::{ExposeSecret, SecretString};
@@ -19,19 +19,13 @@ struct Input {
     username: String,
     product: String,
     create: bool,
+    language: u8,
     code: u32,
     unix_time: u32,
 }
 
-/// Words whose product name is the fuzzer's.
-#[derive(Debug)]
-struct Product(String);
-
-impl Wording for Product {
-    fn product_name(&self) -> Cow<'_, str> {
-        Cow::Borrowed(&self.0)
-    }
-}
+/// Every shipped language, loaded once.
+static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(Catalogues::shipped);
 
 const LINK: &str = "https://sales.inzant.example/password-reset/AAAAbbbbCCCCddddEEEEffffGGGGhhhhIIIIjjjjKKK";
 
@@ -43,9 +37,14 @@ fuzz_target!(|input: Input| {
         email_to: None,
         user_type: UserType::Web,
         has_password: true,
+        locale: None,
+        tenant: None,
     };
     let settings = EmailSettings::default();
-    let words = Product(input.product);
+    let languages: Vec<&str> = CATALOGUES.languages().collect();
+    let language = languages[usize::from(input.language) % languages.len()];
+    let product = Product::new(input.product, "no-reply@inzant.example");
+    let words = CATALOGUES.words(language, &product);
     let Some(code) = Code::parse(&format!("{:06}", input.code % 1_000_000)) else { return };
     let at = time::OffsetDateTime::from_unix_timestamp(i64::from(input.unix_time)).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let purpose = if input.create { Purpose::Create } else { Purpose::Reset };
@@ -57,7 +56,8 @@ fuzz_target!(|input: Input| {
     // Every name, address and product text is escaped: the HTML has exactly
     // the markup it has for plain names.
     let plain_user = User { username: "x".into(), display_name: "x".into(), ..user.clone() };
-    let plain_words = Product("x".into());
+    let plain_product = Product::new("x", "no-reply@inzant.example");
+    let plain_words = CATALOGUES.words(language, &plain_product);
     let plain = reset_email(&settings, &plain_words, &plain_user, purpose, &SecretString::from(LINK), &code, at);
     let tags = |html: &str| html.matches('<').count();
     assert_eq!(tags(email.html.expose_secret()), tags(plain.html.expose_secret()));

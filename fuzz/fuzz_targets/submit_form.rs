@@ -42,6 +42,8 @@ fn target() -> &'static Target {
                 email_to: None,
                 user_type,
                 has_password: true,
+                locale: None,
+                tenant: None,
             });
         }
         let outbox = Arc::new(MemoryOutbox::new());

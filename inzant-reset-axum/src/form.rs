@@ -1,5 +1,7 @@
 //! Reading form bodies strictly: the right content type, valid UTF-8 after
 //! percent-decoding, each known field at most once, and not too many fields.
+//! Where API clients post too, a JSON object of strings is read by the same
+//! rules.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
@@ -12,11 +14,13 @@ const MAX_PAIRS: usize = 32;
 /// Why a form body was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FormError {
-    /// Not `application/x-www-form-urlencoded`.
+    /// Not `application/x-www-form-urlencoded` (nor, where it is
+    /// accepted, `application/json`).
     UnsupportedType,
     /// No body at all.
     Empty,
-    /// Bad percent-encoding or invalid UTF-8.
+    /// Bad percent-encoding or invalid UTF-8; or not a JSON object, or a
+    /// known field in it that is not a string.
     Malformed,
     /// A field appeared twice.
     Repeated,
@@ -81,6 +85,40 @@ impl Fields {
         Ok(fields)
     }
 
+    /// Reads `body` as a form or, when its content type says so, as a
+    /// JSON object (`{"purpose":"create"}`), keeping the fields named in
+    /// `known`. In JSON, known fields must be strings (`null` counts as not
+    /// sent), appear once, and the object has at most as many members as a
+    /// form has pairs; other members are ignored.
+    pub(crate) fn parse_form_or_json(
+        headers: &HeaderMap,
+        body: &[u8],
+        known: &[&'static str],
+    ) -> Result<Self, FormError> {
+        if body.is_empty() || !is_json(headers) {
+            return Self::parse(headers, body, known);
+        }
+        let object: JsonObject = serde_json::from_slice(body).map_err(|_| FormError::Malformed)?;
+        if object.members.len() > MAX_PAIRS {
+            return Err(FormError::TooMany);
+        }
+        let mut fields = Self::default();
+        for (name, value) in object.members {
+            let Some(known) = known.iter().find(|k| **k == name) else {
+                continue;
+            };
+            if fields.get(known).is_some() {
+                return Err(FormError::Repeated);
+            }
+            match value {
+                serde_json::Value::String(value) => fields.values.push((known, value)),
+                serde_json::Value::Null => {}
+                _ => return Err(FormError::Malformed),
+            }
+        }
+        Ok(fields)
+    }
+
     /// The value of `name`, if sent.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
@@ -91,6 +129,44 @@ impl Fields {
         let at = self.values.iter().position(|(n, _)| *n == name)?;
         Some(self.values.swap_remove(at).1)
     }
+}
+
+/// A JSON object's members in order, repeats kept (a map would keep only
+/// the last of a repeated name); past [`MAX_PAIRS`] only counted.
+struct JsonObject {
+    members: Vec<(String, serde_json::Value)>,
+}
+
+impl<'de> serde::Deserialize<'de> for JsonObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = JsonObject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonObject, A::Error> {
+                let mut members = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if members.len() > MAX_PAIRS {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    } else {
+                        members.push((name, map.next_value()?));
+                    }
+                }
+                Ok(JsonObject { members })
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    content_type_is(headers, "application/json")
 }
 
 pub(crate) fn is_form(headers: &HeaderMap) -> bool {
@@ -144,6 +220,52 @@ mod tests {
         let flood = "x=1&".repeat(100);
         assert_eq!(Fields::parse(&h, flood.as_bytes(), KNOWN).err(), Some(FormError::TooMany));
         assert_eq!(Fields::parse(&h, b"", KNOWN).err(), Some(FormError::Empty));
+    }
+
+    fn json_headers() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+        headers
+    }
+
+    #[test]
+    fn json_objects_of_strings_are_read_like_forms() {
+        let json = json_headers();
+        let fields =
+            Fields::parse_form_or_json(&json, br#"{"code":"12 3","other":[1],"new_password":"a&b"}"#, KNOWN)
+                .unwrap();
+        assert_eq!(fields.get("code"), Some("12 3"));
+        assert_eq!(fields.get("new_password"), Some("a&b"));
+        let null = Fields::parse_form_or_json(&json, br#"{"code":null}"#, KNOWN).unwrap();
+        assert_eq!(null.get("code"), None);
+        let form = Fields::parse_form_or_json(&form_headers(), b"code=1", KNOWN).unwrap();
+        assert_eq!(form.get("code"), Some("1"));
+        for (body, error) in [
+            (&br#"{"code":1}"#[..], FormError::Malformed),
+            (br#"{"code":["1"]}"#, FormError::Malformed),
+            (br#"["code"]"#, FormError::Malformed),
+            (br#""code""#, FormError::Malformed),
+            (b"code=1", FormError::Malformed),
+            (br#"{"code":"1""#, FormError::Malformed),
+            (b"{\"code\":\"\xff\"}", FormError::Malformed),
+            (br#"{"code":"1","code":"2"}"#, FormError::Repeated),
+            (b"", FormError::Empty),
+        ] {
+            let parsed = Fields::parse_form_or_json(&json, body, KNOWN);
+            assert_eq!(parsed.err(), Some(error), "{}", String::from_utf8_lossy(body));
+        }
+        let flood =
+            format!("{{{}\"z\":\"1\"}}", (0..100).map(|i| format!("\"x{i}\":1,")).collect::<String>());
+        assert_eq!(
+            Fields::parse_form_or_json(&json, flood.as_bytes(), KNOWN).err(),
+            Some(FormError::TooMany)
+        );
+        let mut text = HeaderMap::new();
+        text.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        assert_eq!(
+            Fields::parse_form_or_json(&text, b"code=1", KNOWN).err(),
+            Some(FormError::UnsupportedType)
+        );
     }
 
     #[test]

@@ -15,8 +15,10 @@ pub struct Page<'a> {
     /// The page's name alone ("Reset your password"), for layouts that
     /// build their own titles.
     pub name: &'a str,
-    /// The language of the words, for `<html lang>`.
+    /// The language of the words, for `<html lang>`: `de`.
     pub language: &'a str,
+    /// Their writing direction, for `<html dir>`: `ltr` or `rtl`.
+    pub direction: &'a str,
     /// What goes in `<head>`: the pages' style sheet and script (same
     /// origin, relative URLs). Include it, or the strength meter does not
     /// run. Both elements are also allowed in `<body>`, so a layout without
@@ -41,6 +43,7 @@ impl fmt::Debug for Page<'_> {
             .field("title", &self.title)
             .field("name", &self.name)
             .field("language", &self.language)
+            .field("direction", &self.direction)
             .field("head", &self.head)
             .field("body", &self.body)
             .field("headers", &format_args!("[{} headers]", self.headers.len()))
@@ -78,7 +81,7 @@ impl PageLayout for StandaloneLayout {
     fn render(&self, page: Page<'_>) -> Markup {
         html! {
             (DOCTYPE)
-            html lang=(page.language) {
+            html lang=(page.language) dir=(page.direction) {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
@@ -108,6 +111,7 @@ mod tests {
             title: "Reset your password – Acme",
             name: "Reset your password",
             language: "en",
+            direction: "ltr",
             head: html! {},
             body: html! { p { "content" } },
             headers: &headers,

@@ -30,6 +30,11 @@ impl OpenedCache {
             .map(|(_, opened)| opened.clone())
     }
 
+    /// Drops what is kept for `link` (its language changed).
+    pub(crate) fn forget(&self, link: &[u8; 32]) {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).remove(link);
+    }
+
     /// Remembers `opened` for `link`.
     pub(crate) fn put(&self, link: [u8; 32], opened: OpenedRequest, now: Instant) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);

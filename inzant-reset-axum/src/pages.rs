@@ -1,13 +1,14 @@
-//! The reset pages' content, worded by the service's [`Wording`] and wrapped
-//! in the host's [`PageLayout`]. Paths are relative so the pages work under
-//! any mount path, and the link token is never written into a page.
+//! The reset pages' content, worded by the catalogues in the page's
+//! language and wrapped in the host's [`PageLayout`]. Paths are relative so
+//! the pages work under any mount path, and the link token is never written
+//! into a page.
 
 use axum::http::HeaderMap;
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::policy::{PasswordPolicy, Rule};
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::service::OpenedRequest;
-use inzant_reset_core::words::{Piece, Text, Wording, pieces};
+use inzant_reset_core::words::{Piece, Text, Words};
 use maud::{Markup, html};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -16,7 +17,7 @@ use crate::layout::{Page, PageLayout};
 
 /// What every page needs: the words and the layout.
 pub(crate) struct Chrome<'a> {
-    pub(crate) words: &'a dyn Wording,
+    pub(crate) words: Words<'a>,
     pub(crate) layout: &'a dyn PageLayout,
     /// The request's headers, handed to the layout.
     pub(crate) headers: &'a HeaderMap,
@@ -26,6 +27,7 @@ impl Chrome<'_> {
     fn page(&self, title: &str, body: Markup) -> Markup {
         let full_title = self.words.page_title(title);
         let language = self.words.language();
+        let direction = self.words.direction();
         let head = html! {
             link rel="stylesheet" href="assets/reset.css";
             script src="assets/reset.js" defer {}
@@ -34,7 +36,8 @@ impl Chrome<'_> {
         self.layout.render(Page {
             title: &full_title,
             name: title,
-            language: &language,
+            language,
+            direction,
             head,
             body,
             headers: self.headers,
@@ -42,36 +45,41 @@ impl Chrome<'_> {
     }
 
     fn text(&self, text: Text) -> String {
-        self.words.text(text).into_owned()
+        self.words.text(text)
     }
 }
 
-/// Renders a template of the words (`"Works until {time}."`), escaping its
-/// text and putting `markup(name)` in place of each placeholder it knows;
-/// an unknown one stays as written. For host pages that show the words with
-/// markup in them, as the reset pages do.
-pub fn template(template: &str, markup: impl Fn(&str) -> Option<Markup>) -> Markup {
+/// Renders a message split into [`Piece`]s (`Words::works_until`, say),
+/// escaping its text and putting `markup(name)` in place of each variable
+/// it knows; an unknown one is left out. For host pages that show the words
+/// with markup in them, as the reset pages do.
+pub fn template(pieces: &[Piece], markup: impl Fn(&str) -> Option<Markup>) -> Markup {
     html! {
-        @for piece in pieces(template) {
+        @for piece in pieces {
             @match piece {
                 Piece::Literal(text) => (text),
-                Piece::Placeholder(name) => @match markup(name) {
-                    Some(markup) => (markup),
-                    None => { "{" (name) "}" }
-                },
+                Piece::Placeholder(name) => @if let Some(markup) = markup(name) { (markup) },
             }
         }
     }
 }
 
-/// A `<time>` element: the words' rendering (UTC) without JavaScript, the
-/// viewer's own time zone with it (on the reset pages their script does
-/// this; a host page that shows one needs a script of its own to read
-/// `time[data-local][datetime]`).
-pub fn time_element(words: &dyn Wording, at: OffsetDateTime) -> Markup {
+/// A `<time>` element: the words' rendering (in the page's language, UTC)
+/// without JavaScript, the viewer's own time zone with it (on the reset
+/// pages their script does this; a host page that shows one needs a script
+/// of its own to read `time[data-local][datetime]`).
+pub fn time_element(words: &Words<'_>, at: OffsetDateTime) -> Markup {
     // Whole seconds: HTML allows at most three digits of a fraction.
     let machine = at.replace_nanosecond(0).ok().and_then(|at| at.format(&Rfc3339).ok());
     html! { time datetime=[machine] data-local { (words.time(at)) } }
+}
+
+/// One language of the page's language switch.
+pub(crate) struct LanguageLink {
+    /// Its tag: `de`.
+    pub(crate) tag: String,
+    /// Its name in itself: "Deutsch".
+    pub(crate) name: String,
 }
 
 /// What the reset form shows besides the request itself.
@@ -84,6 +92,8 @@ pub(crate) struct FormView<'a> {
     pub(crate) unmet: Vec<Rule>,
     /// The code as typed, kept when the form comes back with an error.
     pub(crate) code: String,
+    /// Every language the page can switch to.
+    pub(crate) languages: Vec<LanguageLink>,
 }
 
 /// The reset (or create) form.
@@ -94,16 +104,35 @@ pub(crate) fn reset_form(chrome: &Chrome<'_>, view: &FormView<'_>) -> Markup {
         Purpose::Reset => Text::ResetHeading,
         Purpose::Create => Text::CreateHeading,
     });
-    let intro = template(&chrome.text(Text::FormIntro), |name| match name {
-        "name" => Some(html! { strong { (opened.display_name) } }),
+    let name = if opened.display_name.trim().is_empty() { &opened.username } else { &opened.display_name };
+    let intro = template(&words.form_intro(), |piece| match piece {
+        "name" => Some(html! { strong { (name) } }),
         "username" => Some(html! { (opened.username) }),
         _ => None,
     });
-    let works_until = template(&chrome.text(Text::WorksUntil), |name| {
-        (name == "time").then(|| time_element(words, opened.expires_at))
+    let works_until = template(&words.works_until(), |piece| {
+        (piece == "time").then(|| time_element(&words, opened.expires_at))
     });
     let mismatch = words.refusal(&ResetError::PasswordsDiffer);
     let body = html! {
+        @if view.languages.len() > 1 {
+            nav class="languages" aria-label=(chrome.text(Text::LanguageSwitch)) {
+                ul {
+                    @for language in &view.languages {
+                        li {
+                            @if language.tag == words.language() {
+                                a href={ "?lang=" (language.tag) } lang=(language.tag) hreflang=(language.tag)
+                                    aria-current="true" { (language.name) }
+                            } @else {
+                                a href={ "?lang=" (language.tag) } lang=(language.tag) hreflang=(language.tag) {
+                                    (language.name)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h1 { (heading) }
         p class="who" { (intro) }
         @if let Some(message) = &view.message {

@@ -6,15 +6,15 @@ use std::time::Instant;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use inzant_reset_core::error::ResetError;
 use inzant_reset_core::policy::{Rule, StrengthReport};
 use inzant_reset_core::secret::LinkToken;
-use inzant_reset_core::service::{Destination, SubmitForm};
-use inzant_reset_core::words::{Text, Wording};
+use inzant_reset_core::service::{Destination, OpenedRequest, SubmitForm};
+use inzant_reset_core::words::{Text, Words};
 use maud::Markup;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -22,7 +22,8 @@ use serde_json::json;
 
 use crate::ResetWeb;
 use crate::form::{Fields, FormError, content_type_is, is_form};
-use crate::pages::{self, Chrome, FormView};
+use crate::language;
+use crate::pages::{self, Chrome, FormView, LanguageLink};
 
 const SUBMIT_FIELDS: &[&str] = &["code", "new_password", "confirm_password"];
 
@@ -41,17 +42,42 @@ fn status_of(error: &ResetError) -> StatusCode {
 }
 
 impl ResetWeb {
-    fn chrome<'a>(&'a self, headers: &'a HeaderMap) -> Chrome<'a> {
-        Chrome { words: self.inner.service.wording(), layout: self.inner.settings.layout.as_ref(), headers }
+    fn chrome<'a>(&'a self, words: Words<'a>, headers: &'a HeaderMap) -> Chrome<'a> {
+        Chrome { words, layout: self.inner.settings.layout.as_ref(), headers }
     }
 
-    fn words(&self) -> &dyn Wording {
-        self.inner.service.wording()
+    /// The words of a reset's pages: its own language.
+    fn words_of(&self, opened: &OpenedRequest) -> Words<'_> {
+        self.inner.service.words(&opened.language)
+    }
+
+    /// Every language the reset page can switch to, each named in itself.
+    fn language_links(&self) -> Vec<LanguageLink> {
+        let service = &self.inner.service;
+        service
+            .catalogues()
+            .languages()
+            .map(|tag| LanguageLink {
+                tag: tag.to_owned(),
+                name: service.words(tag).text(Text::LanguageName),
+            })
+            .collect()
     }
 }
 
-fn refusal_page(web: &ResetWeb, headers: &HeaderMap, error: &ResetError) -> Response {
-    let chrome = web.chrome(headers);
+/// The page for a link that cannot be used, in the language of the reset
+/// behind it (or, for an unknown link, the browser's).
+async fn refusal_page(web: &ResetWeb, headers: &HeaderMap, token: &str, error: &ResetError) -> Response {
+    let service = &web.inner.service;
+    let known = match error {
+        ResetError::UnknownLink => None,
+        _ => service.language_of(token).await.ok().flatten(),
+    };
+    let words = match &known {
+        Some(tag) => service.words(tag),
+        None => language::page_words(web, headers, None),
+    };
+    let chrome = web.chrome(words, headers);
     let markup = if error.is_service_failure() {
         pages::unavailable(&chrome, error)
     } else {
@@ -61,13 +87,34 @@ fn refusal_page(web: &ResetWeb, headers: &HeaderMap, error: &ResetError) -> Resp
 }
 
 /// GET: the form for a live link, or a page saying why the link is dead.
-/// Reads only, so mail scanners that fetch links change nothing.
+/// Reads only (but for `?lang=`, the person's choice of language), so mail
+/// scanners that fetch links change nothing.
 pub(crate) async fn show(
     State(web): State<ResetWeb>,
     Path(token): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    form_again(&web, &headers, &token, StatusCode::OK, None, Vec::new(), String::new()).await
+    let service = &web.inner.service;
+    let opened = match language::requested(&web, query.as_deref()) {
+        Some(chosen) => {
+            let opened = service.choose_language(&token, chosen).await;
+            if let (Ok(_), Some(link)) = (&opened, LinkToken::parse(&token)) {
+                // The meter's cached facts hold the old language.
+                web.inner.opened.forget(link.digest().as_bytes());
+            }
+            opened
+        }
+        None => service.open(&token).await,
+    };
+    render_form(&web, &headers, &token, opened, StatusCode::OK, None, Vec::new(), String::new()).await
+}
+
+/// What the form says above itself when it comes back, worded in the
+/// reset's language when the page is rendered.
+enum Said<'e> {
+    Refusal(&'e ResetError),
+    Text(Text),
 }
 
 /// Renders the form for `token` with `message`, or the dead-link page.
@@ -76,17 +123,44 @@ async fn form_again(
     headers: &HeaderMap,
     token: &str,
     status: StatusCode,
-    message: Option<String>,
+    message: Option<Said<'_>>,
     unmet: Vec<Rule>,
     code: String,
 ) -> Response {
-    let service = &web.inner.service;
-    match service.open(token).await {
+    let opened = web.inner.service.open(token).await;
+    render_form(web, headers, token, opened, status, message, unmet, code).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_form(
+    web: &ResetWeb,
+    headers: &HeaderMap,
+    token: &str,
+    opened: Result<OpenedRequest, ResetError>,
+    status: StatusCode,
+    message: Option<Said<'_>>,
+    unmet: Vec<Rule>,
+    code: String,
+) -> Response {
+    match opened {
         Ok(opened) => {
-            let view = FormView { opened: &opened, policy: service.policy(), message, unmet, code };
-            page(status, pages::reset_form(&web.chrome(headers), &view))
+            let words = web.words_of(&opened);
+            let message = message.map(|said| match said {
+                Said::Refusal(error) => words.refusal(error),
+                Said::Text(text) => words.text(text),
+            });
+            let languages = web.language_links();
+            let view = FormView {
+                opened: &opened,
+                policy: web.inner.service.policy(),
+                message,
+                unmet,
+                code,
+                languages,
+            };
+            page(status, pages::reset_form(&web.chrome(web.words_of(&opened), headers), &view))
         }
-        Err(error) => refusal_page(web, headers, &error),
+        Err(error) => refusal_page(web, headers, token, &error).await,
     }
 }
 
@@ -103,9 +177,9 @@ pub(crate) async fn submit(
             // Only a password far over the maximum makes a form this big.
             let too_long = ResetError::TooLong { max: web.inner.service.policy().max_length };
             let message = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                web.words().refusal(&too_long).into_owned()
+                Said::Refusal(&too_long)
             } else {
-                web.words().text(Text::FormMalformed).into_owned()
+                Said::Text(Text::FormMalformed)
             };
             return form_again(
                 &web,
@@ -123,8 +197,9 @@ pub(crate) async fn submit(
         Ok(fields) => fields,
         Err(FormError::Empty) => Fields::default(),
         Err(error) => {
-            let message = web.words().text(error.text());
-            return page(error.status(), pages::bad_request(&web.chrome(&headers), &message));
+            let words = link_words(&web, &headers, &token).await;
+            let message = words.text(error.text());
+            return page(error.status(), pages::bad_request(&web.chrome(words, &headers), &message));
         }
     };
     let code = fields.take("code").unwrap_or_default();
@@ -135,12 +210,15 @@ pub(crate) async fn submit(
     };
     match web.inner.service.submit(&token, &form).await {
         Ok(outcome) => match outcome.destination {
-            Destination::LoginPage => see_other(&web.inner.settings.after_reset_url),
-            // Relative to /password-reset/{token}, so it works under any prefix.
-            Destination::DeviceApps => see_other("complete"),
+            Destination::LoginPage => {
+                see_other(&web.inner.settings.after_reset_url.replace("{lang}", &outcome.language))
+            }
+            // Relative to /password-reset/{token}, so it works under any
+            // prefix; the page has no reset behind it, so it is told the language.
+            Destination::DeviceApps => see_other(&format!("complete?lang={}", outcome.language)),
         },
         Err(error) if error.is_dead_link() || error.is_service_failure() => {
-            refusal_page(&web, &headers, &error)
+            refusal_page(&web, &headers, &token, &error).await
         }
         Err(error) => {
             let unmet = match &error {
@@ -149,19 +227,28 @@ pub(crate) async fn submit(
             };
             // A code that is not six digits is not kept: it is what was wrong.
             let kept = if matches!(error, ResetError::InvalidCode) { String::new() } else { code };
-            let message = web.words().refusal(&error).into_owned();
-            form_again(&web, &headers, &token, status_of(&error), Some(message), unmet, kept).await
+            form_again(&web, &headers, &token, status_of(&error), Some(Said::Refusal(&error)), unmet, kept)
+                .await
         }
     }
 }
 
 /// What to tell someone whose body could not be read: only a password far
 /// over the maximum makes a form too large.
-fn unreadable_body(web: &ResetWeb, rejection: &BytesRejection) -> String {
+fn unreadable_body(web: &ResetWeb, words: &Words<'_>, rejection: &BytesRejection) -> String {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        web.words().refusal(&ResetError::TooLong { max: web.inner.service.policy().max_length }).into_owned()
+        words.refusal(&ResetError::TooLong { max: web.inner.service.policy().max_length })
     } else {
-        web.words().text(Text::FormMalformed).into_owned()
+        words.text(Text::FormMalformed)
+    }
+}
+
+/// The words for an answer about link `token` before it was opened: the
+/// reset's language, or the browser's for an unknown link.
+async fn link_words<'a>(web: &'a ResetWeb, headers: &HeaderMap, token: &str) -> Words<'a> {
+    match web.inner.service.language_of(token).await {
+        Ok(Some(tag)) => web.inner.service.words(&tag),
+        _ => language::page_words(web, headers, None),
     }
 }
 
@@ -182,7 +269,7 @@ fn json_error(status: StatusCode, message: &str) -> Response {
 }
 
 /// The JSON the meter reads.
-pub(crate) fn report_json(report: &StrengthReport, words: &dyn Wording) -> serde_json::Value {
+pub(crate) fn report_json(report: &StrengthReport, words: &Words<'_>) -> serde_json::Value {
     let level = report.level();
     json!({
         "level": level.as_str(),
@@ -203,9 +290,14 @@ pub(crate) async fn strength(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // Answers before the link is opened speak the browser's language: the
+    // meter's hot path reads nothing more to find the reset's.
+    let browser = || language::page_words(&web, &headers, None);
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => return json_error(rejection.status(), &unreadable_body(&web, &rejection)),
+        Err(rejection) => {
+            return json_error(rejection.status(), &unreadable_body(&web, &browser(), &rejection));
+        }
     };
     let password = if content_type_is(&headers, "application/json") {
         match serde_json::from_slice::<StrengthInput>(&body) {
@@ -217,7 +309,7 @@ pub(crate) async fn strength(
         match Fields::parse(&headers, &body, &["password"]) {
             Ok(mut fields) => fields.take("password").unwrap_or_default(),
             Err(FormError::Empty) => String::new(),
-            Err(error) => return json_error(error.status(), &web.words().text(error.text())),
+            Err(error) => return json_error(error.status(), &browser().text(error.text())),
         }
     } else {
         return json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON or a form with a password field.");
@@ -225,19 +317,13 @@ pub(crate) async fn strength(
     let password = SecretString::from(password);
 
     let Some(link) = LinkToken::parse(&token) else {
-        return json_error(StatusCode::NOT_FOUND, &web.words().refusal(&ResetError::UnknownLink));
+        return json_error(StatusCode::NOT_FOUND, &browser().refusal(&ResetError::UnknownLink));
     };
     let inner = &web.inner;
     let digest = *link.digest().as_bytes();
     let now = Instant::now();
     if !inner.limiter.allow(digest, now) {
-        return json_error(StatusCode::TOO_MANY_REQUESTS, &web.words().text(Text::TooManyStrengthChecks));
-    }
-    let policy = inner.service.policy();
-    if policy.is_too_long(password.expose_secret()) {
-        let mut body = report_json(&policy.evaluate(password.expose_secret(), &[]), web.words());
-        body["error"] = json!(web.words().refusal(&ResetError::TooLong { max: policy.max_length }));
-        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+        return json_error(StatusCode::TOO_MANY_REQUESTS, &browser().text(Text::TooManyStrengthChecks));
     }
     let opened = match inner.opened.get(&digest, now) {
         Some(opened) => opened,
@@ -246,14 +332,28 @@ pub(crate) async fn strength(
                 inner.opened.put(digest, opened.clone(), now);
                 opened
             }
-            Err(error) => return json_error(status_of(&error), &web.words().refusal(&error)),
+            Err(error) => return json_error(status_of(&error), &browser().refusal(&error)),
         },
     };
+    let words = web.words_of(&opened);
+    let policy = inner.service.policy();
+    if policy.is_too_long(password.expose_secret()) {
+        let mut body = report_json(&policy.evaluate(password.expose_secret(), &[]), &words);
+        body["error"] = json!(words.refusal(&ResetError::TooLong { max: policy.max_length }));
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    }
     let report = inner.service.rate(&opened, &password).await;
-    Json(report_json(&report, web.words())).into_response()
+    Json(report_json(&report, &words)).into_response()
 }
 
 /// GET: the device users' confirmation page.
-pub(crate) async fn complete_page(State(web): State<ResetWeb>, headers: HeaderMap) -> Response {
-    page(StatusCode::OK, pages::device_complete(&web.chrome(&headers)))
+/// It has no reset behind it: `?lang=` (set by the submit's redirect) or
+/// the browser says which language it speaks.
+pub(crate) async fn complete_page(
+    State(web): State<ResetWeb>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let words = language::page_words(&web, &headers, query.as_deref());
+    page(StatusCode::OK, pages::device_complete(&web.chrome(words, &headers)))
 }

@@ -228,7 +228,13 @@ async fn hostile_strength_and_trigger_bodies_answer_4xx() {
         admin(FORM, "purpose=reset&purpose=create"),
         admin(FORM, "purpose=erase"),
         admin(FORM, "x".repeat(70_000)),
-        admin("application/json", r#"{"purpose":"reset"}"#),
+        admin(FORM, ""),
+        admin(FORM, "purpose="),
+        admin("application/json", r#"{"purpose": 1}"#),
+        admin("application/json", r#"{"purpose":"reset","purpose":"create"}"#),
+        admin("application/json", r#"["reset"]"#),
+        admin("application/json", "{}"),
+        admin("text/plain", "purpose=reset"),
         Request::post("/admin/users/..%2F1/reset-password")
             .header(header::ORIGIN, ORIGIN)
             .body(Body::empty())

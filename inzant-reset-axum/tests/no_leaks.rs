@@ -115,8 +115,10 @@ async fn no_secret_reaches_logs_headers_redirects_or_pages() {
             .unwrap()
     };
 
-    let trigger =
-        Request::post("/admin/users/2/reset-password").header(header::ORIGIN, ORIGIN).body(Body::empty());
+    let trigger = Request::post("/admin/users/2/reset-password")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("purpose=reset"));
     send(trigger.unwrap(), None).await;
     let (token, code) = outbox.last_link_and_code().unwrap();
     let path = format!("/password-reset/{token}");
@@ -162,5 +164,5 @@ async fn no_secret_reaches_logs_headers_redirects_or_pages() {
             assert!(!body.contains(secret), "{secret} in a page or JSON answer");
         }
     }
-    assert!(seen.iter().any(|a| a.headers.iter().any(|h| h == "location: complete")));
+    assert!(seen.iter().any(|a| a.headers.iter().any(|h| h == "location: complete?lang=en")));
 }

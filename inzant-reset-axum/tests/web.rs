@@ -89,6 +89,10 @@ impl ResetStore for FlakyStore {
         self.check()?;
         self.inner.recent_for_user(user, limit).await
     }
+    async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError> {
+        self.check()?;
+        self.inner.set_language(id, language).await
+    }
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         self.check()?;
         self.inner.purge(before).await
@@ -311,8 +315,8 @@ async fn saving_sends_device_users_to_the_apps_page() {
     let (path, code) = app.reset("3").await;
     let answer = app.submit(&path, &code, STRONG, STRONG).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    assert_eq!(answer.header(header::LOCATION), "complete");
-    let page = app.get("/password-reset/complete").await;
+    assert_eq!(answer.header(header::LOCATION), "complete?lang=en");
+    let page = app.get("/password-reset/complete?lang=en").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Inzant Sales Plus") && page.body.contains("Inzant Tradeshow"));
     assert_reset_headers(&page);
@@ -514,7 +518,10 @@ async fn cross_site_and_non_admin_triggers_are_refused() {
         if let Some(admin) = admin {
             request = request.header("x-admin", admin);
         }
-        request.body(Body::empty()).unwrap()
+        request
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("purpose=reset"))
+            .unwrap()
     };
     let refused = [
         post(Some("https://evil.example"), Some("same-origin"), Some("1")),
@@ -657,7 +664,7 @@ async fn only_admins_see_the_status_or_cancel_and_only_from_this_site() {
     assert_eq!(app.status("2", None).await.status, StatusCode::FORBIDDEN);
     let web_user = app.status("1", Some("2")).await;
     assert_eq!(web_user.status, StatusCode::FORBIDDEN);
-    assert_eq!(web_user.json()["error"], "Only an administrator can send a password reset email.");
+    assert_eq!(web_user.json()["error"], "You may not see this user's password resets.");
     assert_eq!(app.cancel("2", "2", ORIGIN).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.cancel("2", "1", "https://evil.example").await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.status("2", Some("1")).await.json()["latest"]["state"], "issued", "nothing was cancelled");

@@ -457,7 +457,10 @@ async fn the_right_code_sets_the_new_password_and_retires_the_old_one() {
     let h = harness();
     let (token, code) = h.send(&sam()).await;
     let outcome = h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
-    assert_eq!(outcome, ResetOutcome { user: sam(), destination: Destination::LoginPage, language: "en".into() });
+    assert_eq!(
+        outcome,
+        ResetOutcome { user: sam(), destination: Destination::LoginPage, language: "en".into() }
+    );
     let hash = h.password(&sam());
     assert!(hash.as_str().starts_with("$argon2id$"));
     assert!(verify(&SecretString::from(STRONG), hash.as_str()).unwrap());

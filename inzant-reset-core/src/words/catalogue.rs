@@ -637,8 +637,7 @@ fn load_language(tag: &str, sources: &[Source], pseudo: Option<Pseudo>) -> Resul
         };
         bundle.add_resource_overriding(resource);
     }
-    let locale: icu_locale_core::Locale =
-        id.to_string().parse().unwrap_or(icu_locale_core::Locale::UNKNOWN);
+    let locale: icu_locale_core::Locale = id.to_string().parse().unwrap_or(icu_locale_core::Locale::UNKNOWN);
     let dates = DateTimeFormatter::try_new(
         locale.clone().into(),
         YMDET::long().with_time_precision(TimePrecision::Minute),
