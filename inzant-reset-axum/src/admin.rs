@@ -6,7 +6,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::header::{ORIGIN, RETRY_AFTER};
 use axum::http::request::Parts;
@@ -22,7 +21,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::form::{Fields, FormError};
+use crate::form::{BodyRejected, Fields, FormError, ReadBody};
 use crate::{Answer, Credentials, ResetWeb};
 
 /// Everything but RFC 3986's unreserved characters is escaped in a path segment.
@@ -81,7 +80,7 @@ pub(crate) async fn trigger(
     State(web): State<ResetWeb>,
     Path(id): Path<String>,
     mut parts: Parts,
-    body: Result<Bytes, BytesRejection>,
+    ReadBody(body): ReadBody,
 ) -> Response {
     let inner = &web.inner;
     let words = crate::language::admin_words(&web, &parts.headers);
@@ -116,7 +115,7 @@ pub(crate) async fn trigger(
 async fn admin_post(
     web: &ResetWeb,
     parts: &mut Parts,
-    body: Result<Bytes, BytesRejection>,
+    body: Result<Bytes, BodyRejected>,
 ) -> Result<(UserId, Bytes), Response> {
     let inner = &web.inner;
     let words = crate::language::admin_words(web, &parts.headers);
@@ -164,7 +163,7 @@ pub(crate) async fn cancel(
     State(web): State<ResetWeb>,
     Path(id): Path<String>,
     mut parts: Parts,
-    body: Result<Bytes, BytesRejection>,
+    ReadBody(body): ReadBody,
 ) -> Response {
     let inner = &web.inner;
     let words = crate::language::admin_words(&web, &parts.headers);

@@ -279,3 +279,41 @@ mod tests {
         );
     }
 }
+
+/// A request body read whole. One whose announced length (`Content-Length`)
+/// is over the limit is refused before any of it is read, so a client that
+/// sent `Expect: 100-continue` gets an immediate 413 rather than `100
+/// Continue` and a wait for a body that will be refused anyway.
+pub(crate) struct ReadBody(pub(crate) Result<axum::body::Bytes, BodyRejected>);
+
+/// Why a body was not read: its status (413 for too large).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BodyRejected(StatusCode);
+
+impl BodyRejected {
+    /// The status to answer with.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.0
+    }
+}
+
+impl axum::extract::FromRequest<crate::ResetWeb> for ReadBody {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        web: &crate::ResetWeb,
+    ) -> Result<Self, Self::Rejection> {
+        let limit = u64::try_from(web.inner.settings.max_body_bytes).unwrap_or(u64::MAX);
+        let announced = request
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        if announced.is_some_and(|length| length > limit) {
+            return Ok(Self(Err(BodyRejected(StatusCode::PAYLOAD_TOO_LARGE))));
+        }
+        let read = axum::body::Bytes::from_request(request, web).await;
+        Ok(Self(read.map_err(|rejection| BodyRejected(rejection.status()))))
+    }
+}

@@ -60,8 +60,9 @@ impl PerLink {
         Self { per_minute, windows: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts one use of `link`; false when its minute's allowance is spent.
-    pub(crate) fn allow(&self, link: [u8; 32], now: Instant) -> bool {
+    /// Counts one use of `link`; `Err(wait)` when its minute's allowance is
+    /// spent, with how long until the next minute starts.
+    pub(crate) fn allow(&self, link: [u8; 32], now: Instant) -> Result<(), Duration> {
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if windows.len() >= SWEEP_AT {
             windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
@@ -72,10 +73,10 @@ impl PerLink {
             *used = 0;
         }
         if *used >= self.per_minute {
-            return false;
+            return Err(WINDOW.saturating_sub(now.duration_since(*start)));
         }
         *used += 1;
-        true
+        Ok(())
     }
 }
 
@@ -87,9 +88,9 @@ mod tests {
     fn each_link_gets_its_allowance_per_minute() {
         let limit = PerLink::new(3);
         let t0 = Instant::now();
-        assert!((0..3).all(|_| limit.allow([1; 32], t0)));
-        assert!(!limit.allow([1; 32], t0 + Duration::from_secs(59)));
-        assert!(limit.allow([2; 32], t0));
-        assert!(limit.allow([1; 32], t0 + WINDOW));
+        assert!((0..3).all(|_| limit.allow([1; 32], t0).is_ok()));
+        assert_eq!(limit.allow([1; 32], t0 + Duration::from_secs(59)), Err(Duration::from_secs(1)));
+        assert!(limit.allow([2; 32], t0).is_ok());
+        assert!(limit.allow([1; 32], t0 + WINDOW).is_ok());
     }
 }

@@ -4,10 +4,8 @@
 use std::time::Instant;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::LOCATION;
+use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use inzant_reset_core::error::ResetError;
@@ -21,7 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ResetWeb;
-use crate::form::{Fields, FormError, content_type_is, is_form};
+use crate::form::{BodyRejected, Fields, FormError, ReadBody, content_type_is, is_form};
 use crate::language;
 use crate::pages::{self, Chrome, FormView, LanguageLink};
 
@@ -169,7 +167,7 @@ pub(crate) async fn submit(
     State(web): State<ResetWeb>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    ReadBody(body): ReadBody,
 ) -> Response {
     let body = match body {
         Ok(body) => body,
@@ -235,7 +233,7 @@ pub(crate) async fn submit(
 
 /// What to tell someone whose body could not be read: only a password far
 /// over the maximum makes a form too large.
-fn unreadable_body(web: &ResetWeb, words: &Words<'_>, rejection: &BytesRejection) -> String {
+fn unreadable_body(web: &ResetWeb, words: &Words<'_>, rejection: &BodyRejected) -> String {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         words.refusal(&ResetError::TooLong { max: web.inner.service.policy().max_length })
     } else {
@@ -288,7 +286,7 @@ pub(crate) async fn strength(
     State(web): State<ResetWeb>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    ReadBody(body): ReadBody,
 ) -> Response {
     // Answers before the link is opened speak the browser's language: the
     // meter's hot path reads nothing more to find the reset's.
@@ -322,8 +320,12 @@ pub(crate) async fn strength(
     let inner = &web.inner;
     let digest = *link.digest().as_bytes();
     let now = Instant::now();
-    if !inner.limiter.allow(digest, now) {
-        return json_error(StatusCode::TOO_MANY_REQUESTS, &browser().text(Text::TooManyStrengthChecks));
+    if let Err(wait) = inner.limiter.allow(digest, now) {
+        let mut answer =
+            json_error(StatusCode::TOO_MANY_REQUESTS, &browser().text(Text::TooManyStrengthChecks));
+        let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+        answer.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+        return answer;
     }
     let opened = match inner.opened.get(&digest, now) {
         Some(opened) => opened,

@@ -247,3 +247,38 @@ async fn hostile_strength_and_trigger_bodies_answer_4xx() {
     }
     t.untouched();
 }
+
+/// A body that must not be read: it notes that it was polled and fails.
+struct Untouchable(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl http_body::Body for Untouchable {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Ready(Some(Err(std::io::Error::other("the body was read"))))
+    }
+}
+
+#[tokio::test]
+async fn an_announced_body_over_the_limit_is_refused_before_any_of_it_is_read() {
+    let app = target().await;
+    let path = app.path.clone();
+    for target in [path.clone(), format!("{path}/strength"), "/admin/users/2/reset-password".to_owned()] {
+        let polled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let request = Request::post(&target)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, "100000000")
+            .header(header::EXPECT, "100-continue")
+            .header(header::ORIGIN, ORIGIN)
+            .body(Body::new(Untouchable(polled.clone())))
+            .unwrap();
+        let (status, body) = app.send(request).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{target}: {body}");
+        assert!(!polled.load(std::sync::atomic::Ordering::SeqCst), "{target}: the body was read");
+    }
+}

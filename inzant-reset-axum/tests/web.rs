@@ -486,7 +486,10 @@ async fn the_strength_endpoint_refuses_what_it_should() {
     for _ in 0..2 {
         assert_eq!(app.strength(&path, "abc").await.status, StatusCode::OK);
     }
-    assert_eq!(app.strength(&path, "abc").await.status, StatusCode::TOO_MANY_REQUESTS);
+    let limited = app.strength(&path, "abc").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = limited.header(header::RETRY_AFTER).parse().expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
 }
 
 // ---- Admin trigger ----

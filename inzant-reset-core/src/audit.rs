@@ -15,11 +15,9 @@ pub enum AuditKind {
     },
     /// The email could not be sent; the request was revoked.
     MailFailed,
-    /// Older live requests were superseded by this one.
-    Superseded {
-        /// How many.
-        count: usize,
-    },
+    /// This request was replaced by a newer email to the same user (the
+    /// actor is the admin who sent that one).
+    Superseded,
     /// A wrong code was tried.
     WrongCode {
         /// Attempts left after it.
@@ -47,7 +45,7 @@ impl AuditKind {
         match self {
             Self::Issued { .. } => "issued",
             Self::MailFailed => "mail_failed",
-            Self::Superseded { .. } => "superseded",
+            Self::Superseded => "superseded",
             Self::WrongCode { .. } => "wrong_code",
             Self::Locked => "locked",
             Self::Completed => "completed",

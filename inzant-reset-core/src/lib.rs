@@ -36,6 +36,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod audit;
+pub mod breach;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod email;

@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use crate::audit::AuditEvent;
+use crate::breach::{BreachError, PasswordSha1};
 use crate::email::Email;
 use crate::error::{DirectoryError, HashError, HookError, MailError, StoreError};
 use crate::hash::PasswordHash;
@@ -336,4 +337,22 @@ impl ResetHooks for NoHooks {
     async fn password_changed(&self, _user: &User) -> Result<(), HookError> {
         Ok(())
     }
+}
+
+/// Where breached passwords are looked up (NIST SP 800-63B): the Pwned
+/// Passwords range API or a local mirror of its range files (crate
+/// `inzant-reset-breach`), or a host's own list.
+///
+/// It is given the SHA-1 of the normalized password, never the password;
+/// a source that calls out sends at most the 5-digit prefix
+/// ([`PasswordSha1::prefix`]) and matches the suffix itself.
+#[async_trait]
+pub trait BreachedPasswords: Debug + Send + Sync + 'static {
+    /// How many times the password whose SHA-1 is `sha1` appears in the
+    /// source's breaches: 0 when it does not.
+    ///
+    /// # Errors
+    /// The source cannot answer now (unreachable, timed out, corrupt data);
+    /// the service's [`crate::breach::BreachPolicy`] decides what follows.
+    async fn occurrences(&self, sha1: &PasswordSha1) -> Result<u64, BreachError>;
 }

@@ -561,10 +561,12 @@ impl ResetService {
         self.record(AuditKind::Issued { purpose }, &request, Some(actor)).await;
 
         match self.store.supersede_older(id).await {
-            Ok(older) if !older.is_empty() => {
-                self.record(AuditKind::Superseded { count: older.len() }, &request, Some(actor)).await;
+            Ok(older) => {
+                // The ending belongs to each request that ended, not to the new one.
+                for replaced in older {
+                    self.record_for(AuditKind::Superseded, replaced, &request.user, Some(actor)).await;
+                }
             }
-            Ok(_) => {}
             Err(error) => {
                 tracing::error!(request = %id, %error, "the new reset email was sent but older requests could not be superseded");
             }
@@ -693,13 +695,17 @@ impl ResetService {
         self.refuse_unless_live(&request, now)?;
 
         let max = self.config.max_attempts;
+        let right_code = self.keys.verify(request.id, &code, &request.code_digest);
         let Some(attempts) = self.store.count_attempt(request.id, max, now).await? else {
-            return Err(self.why_not_live(&request).await);
+            return Err(self.why_not_counted(&request, right_code).await);
         };
-        if !self.keys.verify(request.id, &code, &request.code_digest) {
+        if !right_code {
             let attempts_left = max.saturating_sub(attempts);
             if attempts_left == 0 {
-                self.store.finish(request.id, Finish::Lock, now).await?;
+                if !self.store.finish(request.id, Finish::Lock, now).await? {
+                    // A right code completed it (or an admin cancelled it) meanwhile.
+                    return Err(self.why_not_live(&request).await);
+                }
                 self.record(AuditKind::Locked, &request, None).await;
                 return Err(ResetError::Locked);
             }
@@ -865,6 +871,30 @@ impl ResetService {
         }
     }
 
+    /// Why a submit's attempt was not counted: the request ended, or its
+    /// attempts are all taken by submits still in flight. Then this one is
+    /// told what is true now: a right code that the link is used (the other
+    /// submits hold the same code: a double click, a second tab), a wrong
+    /// code that it is wrong and no attempt is left — "too many incorrect
+    /// codes" only once the request is locked, since the submits in flight
+    /// may yet complete it.
+    async fn why_not_counted(&self, request: &ResetRequest, right_code: bool) -> ResetError {
+        let current = match self.store.find_by_token(&request.token_digest).await {
+            Ok(Some(current)) => current,
+            Ok(None) => return ResetError::UnknownLink,
+            Err(error) => return error.into(),
+        };
+        let now = self.clock.now();
+        match (current.state, current.state_at(now, self.config.max_attempts)) {
+            (RequestState::Issued, RequestState::Locked) if right_code => ResetError::AlreadyUsed,
+            (RequestState::Issued, RequestState::Locked) => ResetError::IncorrectCode { attempts_left: 0 },
+            (_, RequestState::Issued) => {
+                StoreError::new("the reset request changed while it was being used").into()
+            }
+            (_, dead) => refusal(dead),
+        }
+    }
+
     /// Re-reads a request that a store refused to count or complete, to say why.
     async fn why_not_live(&self, request: &ResetRequest) -> ResetError {
         let current = match self.store.find_by_token(&request.token_digest).await {
@@ -906,15 +936,14 @@ impl ResetService {
     }
 
     async fn record(&self, kind: AuditKind, request: &ResetRequest, actor: Option<&UserId>) {
-        let event = AuditEvent {
-            at: self.clock.now(),
-            kind,
-            request: request.id,
-            user: request.user.clone(),
-            actor: actor.cloned(),
-        };
+        self.record_for(kind, request.id, &request.user, actor).await;
+    }
+
+    async fn record_for(&self, kind: AuditKind, request: RequestId, user: &UserId, actor: Option<&UserId>) {
+        let event =
+            AuditEvent { at: self.clock.now(), kind, request, user: user.clone(), actor: actor.cloned() };
         if let Err(error) = self.audit.record(&event).await {
-            tracing::error!(request = %request.id, kind = kind.as_str(), %error, "audit event not recorded");
+            tracing::error!(%request, kind = kind.as_str(), %error, "audit event not recorded");
         }
     }
 }

@@ -275,7 +275,7 @@ async fn a_newer_email_supersedes_the_earlier_link() {
     let refused = h.service.submit(&old_token, &form(&old_code, STRONG, STRONG)).await.unwrap_err();
     assert_eq!(said(&refused), "A newer reset email has been sent; use the link in that one.");
     h.service.open(&new_token).await.unwrap();
-    assert!(h.kinds().contains(&AuditKind::Superseded { count: 1 }));
+    assert!(h.kinds().contains(&AuditKind::Superseded));
 }
 
 #[tokio::test]
@@ -889,4 +889,100 @@ async fn create_password_for_a_user_who_has_one_is_refused_truthfully() {
     assert!(h.outbox.emails().is_empty());
     assert!(h.store.snapshot().is_empty());
     h.service.trigger(&admin(), &nell(), Purpose::Create).await.unwrap();
+}
+
+// ---- Refusals that tell the truth, and one ending per request ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_right_codes_complete_once_and_every_other_is_told_the_link_is_used() {
+    let h = Arc::new(harness());
+    let (token, code) = h.send(&sam()).await;
+    let submits = (0..20).map(|_| {
+        let (h, token, code) = (Arc::clone(&h), token.clone(), code.clone());
+        tokio::spawn(async move { h.service.submit(&token, &form(&code, STRONG, STRONG)).await })
+    });
+    let mut saved = 0;
+    for outcome in futures::future::join_all(submits).await {
+        match outcome.unwrap() {
+            Ok(_) => saved += 1,
+            Err(ResetError::AlreadyUsed) => {}
+            Err(other) => panic!("a right code was told {other:?}: {}", said(&other)),
+        }
+    }
+    assert_eq!(saved, 1);
+    assert_eq!(h.kinds().iter().filter(|k| **k == AuditKind::Completed).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_wrong_code_racing_a_right_one_never_locks_a_completed_link() {
+    for _ in 0..5 {
+        let h = Arc::new(harness());
+        let (token, code) = h.send(&sam()).await;
+        for _ in 0..4 {
+            let _ = h.service.submit(&token, &form(&wrong(&code), STRONG, STRONG)).await;
+        }
+        // One attempt left: a right and a wrong code race for it.
+        let right = {
+            let (h, token, code) = (Arc::clone(&h), token.clone(), code.clone());
+            tokio::spawn(async move { h.service.submit(&token, &form(&code, STRONG, STRONG)).await })
+        };
+        let wrong_one = h.service.submit(&token, &form(&wrong(&code), STRONG, STRONG)).await;
+        let right = right.await.unwrap();
+        match (&right, &wrong_one) {
+            // The wrong code came second, or while the right one was being saved.
+            (Ok(_), Err(ResetError::AlreadyUsed | ResetError::IncorrectCode { attempts_left: 0 })) => {}
+            // The wrong code took the last attempt and locked the link.
+            (Err(ResetError::Locked | ResetError::AlreadyUsed), Err(ResetError::Locked)) => {}
+            other => panic!("{other:?}"),
+        }
+        let endings =
+            h.kinds().into_iter().filter(|k| matches!(k, AuditKind::Completed | AuditKind::Locked)).count();
+        assert_eq!(endings, 1);
+    }
+}
+
+#[tokio::test]
+async fn every_request_that_ends_has_exactly_one_ending_event_on_itself() {
+    let h = harness_with(|c| c.resend_cooldown = Duration::ZERO);
+    let issued = |h: &Harness| -> Vec<RequestId> {
+        h.audit
+            .events()
+            .into_iter()
+            .filter(|e| matches!(e.kind, AuditKind::Issued { .. }))
+            .map(|e| e.request)
+            .collect()
+    };
+    // Superseded, then completed.
+    let (old, _) = h.send(&sam()).await;
+    let (new, code) = h.send(&sam()).await;
+    h.service.submit(&new, &form(&code, STRONG, STRONG)).await.unwrap();
+    // Cancelled.
+    h.send(&dana()).await;
+    h.service.cancel(&admin(), &dana()).await.unwrap();
+    // Locked.
+    let (locked, code) = h.send(&nell()).await;
+    for _ in 0..5 {
+        let _ = h.service.submit(&locked, &form(&wrong(&code), STRONG, STRONG)).await;
+    }
+    assert!(matches!(h.service.open(&old).await, Err(ResetError::Superseded)));
+    let ids = issued(&h);
+    assert_eq!(ids.len(), 4);
+    let endings = |request: RequestId| -> Vec<AuditKind> {
+        h.audit
+            .events()
+            .into_iter()
+            .filter(|e| e.request == request)
+            .map(|e| e.kind)
+            .filter(|k| {
+                matches!(
+                    k,
+                    AuditKind::Superseded | AuditKind::Completed | AuditKind::Cancelled | AuditKind::Locked
+                )
+            })
+            .collect()
+    };
+    assert_eq!(endings(ids[0]), [AuditKind::Superseded], "the replaced request, not the new one");
+    assert_eq!(endings(ids[1]), [AuditKind::Completed]);
+    assert_eq!(endings(ids[2]), [AuditKind::Cancelled]);
+    assert_eq!(endings(ids[3]), [AuditKind::Locked]);
 }

@@ -35,7 +35,6 @@ struct EventRow {
     user_id: String,
     actor: Option<String>,
     purpose: Option<String>,
-    count: Option<i64>,
     attempts_left: Option<i64>,
 }
 
@@ -53,15 +52,15 @@ impl PgAudit {
     fn in_schema(pool: PgPool, schema: Schema) -> Self {
         let t = schema.table("audit_events");
         let insert = format!(
-            "INSERT INTO {t} (at, kind, request_id, user_id, actor, purpose, count, attempts_left) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            "INSERT INTO {t} (at, kind, request_id, user_id, actor, purpose, attempts_left) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
         );
         let for_request = format!(
-            "SELECT at, kind, request_id, user_id, actor, purpose, count, attempts_left FROM {t} \
+            "SELECT at, kind, request_id, user_id, actor, purpose, attempts_left FROM {t} \
              WHERE request_id = $1 ORDER BY id"
         );
         let for_user = format!(
-            "SELECT at, kind, request_id, user_id, actor, purpose, count, attempts_left FROM {t} \
+            "SELECT at, kind, request_id, user_id, actor, purpose, attempts_left FROM {t} \
              WHERE user_id = $1 AND kind <> 'wrong_code' ORDER BY id DESC LIMIT $2"
         );
         Self {
@@ -96,9 +95,9 @@ fn event_from_row(row: EventRow) -> Result<AuditEvent, StoreError> {
             purpose: row.purpose.as_deref().and_then(Purpose::from_name).ok_or_else(|| missing("purpose"))?,
         },
         "mail_failed" => AuditKind::MailFailed,
-        "superseded" => AuditKind::Superseded {
-            count: row.count.and_then(|n| usize::try_from(n).ok()).ok_or_else(|| missing("count"))?,
-        },
+        // Events written before supersede moved to the replaced request
+        // carried a count; both read as the same kind.
+        "superseded" => AuditKind::Superseded,
         "wrong_code" => AuditKind::WrongCode {
             attempts_left: row
                 .attempts_left
@@ -126,11 +125,10 @@ fn event_from_row(row: EventRow) -> Result<AuditEvent, StoreError> {
 #[async_trait]
 impl AuditSink for PgAudit {
     async fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        let (purpose, count, attempts_left) = match event.kind {
-            AuditKind::Issued { purpose } => (Some(purpose.as_str()), None, None),
-            AuditKind::Superseded { count } => (None, Some(i64::try_from(count).unwrap_or(i64::MAX)), None),
-            AuditKind::WrongCode { attempts_left } => (None, None, Some(i64::from(attempts_left))),
-            _ => (None, None, None),
+        let (purpose, attempts_left) = match event.kind {
+            AuditKind::Issued { purpose } => (Some(purpose.as_str()), None),
+            AuditKind::WrongCode { attempts_left } => (None, Some(i64::from(attempts_left))),
+            _ => (None, None),
         };
         sqlx::query(AssertSqlSafe(Arc::clone(&self.insert)))
             .bind(event.at)
@@ -139,7 +137,6 @@ impl AuditSink for PgAudit {
             .bind(event.user.as_str())
             .bind(event.actor.as_ref().map(UserId::as_str))
             .bind(purpose)
-            .bind(count)
             .bind(attempts_left)
             .execute(&self.pool)
             .await

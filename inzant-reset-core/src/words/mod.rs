@@ -380,7 +380,7 @@ impl<'a> Words<'a> {
             AuditKind::Issued { purpose: Purpose::Reset } => "issued-reset",
             AuditKind::Issued { purpose: Purpose::Create } => "issued-create",
             AuditKind::MailFailed => "mail-failed",
-            AuditKind::Superseded { .. } => "superseded",
+            AuditKind::Superseded => "superseded",
             AuditKind::WrongCode { .. } => "wrong-code",
             AuditKind::Locked => "locked",
             AuditKind::Completed => "completed",
