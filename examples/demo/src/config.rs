@@ -141,6 +141,12 @@ pub struct DemoConfig {
     /// all, may take before the admin is told it could not be sent
     /// (`INZANT_SMTP_TIMEOUT`, seconds, default 2).
     pub smtp_timeout: Duration,
+    /// A directory of the host's own Fluent files (`de.ftl`, `pt-BR.ftl`, …)
+    /// that reword the shipped languages or add new ones
+    /// (`INZANT_LOCALES_DIR`; default none: the shipped English, German,
+    /// French and Spanish). Checked at start: a mistake stops the demo with
+    /// the file and the line.
+    pub locales_dir: Option<PathBuf>,
 }
 
 impl Default for DemoConfig {
@@ -166,6 +172,7 @@ impl Default for DemoConfig {
             sign_in_per_address: 30,
             db_acquire_timeout: Duration::from_secs(2),
             smtp_timeout: Duration::from_secs(2),
+            locales_dir: None,
         }
     }
 }
@@ -271,6 +278,7 @@ impl DemoConfig {
         if let Some(count) = get("INZANT_SIGN_IN_PER_ADDRESS") {
             config.sign_in_per_address = parse_count("INZANT_SIGN_IN_PER_ADDRESS", &count, 1, 1_000_000)?;
         }
+        config.locales_dir = get("INZANT_LOCALES_DIR").map(PathBuf::from);
         Ok(config)
     }
 
@@ -451,6 +459,13 @@ mod tests {
         assert_eq!(c.resend_cooldown, Duration::ZERO);
         assert_eq!(c.mail, MailSetting::Directory(PathBuf::from("/tmp/outbox")));
         assert_eq!(c.reset_secret.unwrap().expose_secret().len(), 32);
+    }
+
+    #[test]
+    fn a_locales_directory_can_be_given() {
+        assert_eq!(config(&[]).unwrap().locales_dir, None);
+        let c = config(&[("INZANT_LOCALES_DIR", "/srv/inzant/locales")]).unwrap();
+        assert_eq!(c.locales_dir, Some(PathBuf::from("/srv/inzant/locales")));
     }
 
     #[test]

@@ -7,17 +7,19 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use axum::Json;
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use inzant_reset_axum::{AdminGate, Answer};
+use inzant_reset_core::ResetService;
 use inzant_reset_core::error::{HookError, ResetError};
 use inzant_reset_core::ports::ResetHooks;
+use inzant_reset_core::request::{AdminAction, Purpose};
 use inzant_reset_core::service::TriggerReceipt;
 use inzant_reset_core::status::CancelReceipt;
 use inzant_reset_core::user::{User, UserId, UserType};
-use inzant_reset_core::words::{English, Wording};
+use inzant_reset_core::words::Words;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::json;
 
@@ -26,12 +28,16 @@ use crate::session::{Cookies, Flash, Flashes, Sessions};
 use crate::users::Users;
 
 /// The admin of an adapter request is the user of the demo's session cookie,
-/// if they are an admin. Trigger outcomes become a flash message on the
-/// user's details page, except outages (the mail server or the database
-/// down): those are a `503` page with the same message, so the answer says
-/// truthfully that the server failed and the admin may retry.
+/// if they are an admin; everyone else is refused (403) in the service's
+/// words, in the language of their browser, as the adapter words its own
+/// refusals. Trigger outcomes become a flash message on the user's details
+/// page, except outages (the mail server or the database down): those are a
+/// `503` page with the same message, so the answer says truthfully that the
+/// server failed and the admin may retry.
 #[derive(Debug)]
 pub struct DemoGate {
+    /// The reset service, whose words the refusals are in.
+    pub service: Arc<ResetService>,
     /// Signed-in sessions.
     pub sessions: Arc<Sessions>,
     /// Pending flash messages.
@@ -45,9 +51,12 @@ pub struct DemoGate {
 #[async_trait]
 impl AdminGate for DemoGate {
     async fn actor(&self, request: &mut Parts) -> Result<UserId, Response> {
+        let words = admin_words(&self.service, &request.headers);
         let refused = || {
-            let message = English.refusal(&ResetError::NotAllowed);
-            (StatusCode::FORBIDDEN, Json(json!({ "error": message }))).into_response()
+            let action = requested_action(request.uri.path());
+            let message = words.refusal(&ResetError::NotAllowed { action });
+            (StatusCode::FORBIDDEN, Json(json!({ "error": message, "action": action.as_str() })))
+                .into_response()
         };
         let id = self.sessions.user_of(&request.headers).ok_or_else(refused)?;
         match self.users.find(&id).await {
@@ -56,32 +65,63 @@ impl AdminGate for DemoGate {
             Err(error) => {
                 // An outage is not a refusal: the admin may retry in a moment.
                 tracing::error!(%error, "could not look up the signed-in user");
-                let message = English.refusal(&ResetError::Directory(error));
+                let message = words.refusal(&ResetError::Directory(error));
                 Err((StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "error": message }))).into_response())
             }
         }
     }
 
     async fn triggered(&self, _parts: &mut Parts, answer: Answer<'_, TriggerReceipt>) -> Response {
-        if is_outage(&answer.outcome) {
-            return outage(answer.message(), answer.user);
-        }
-        self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
+        let message = answer.message();
+        self.answer(&answer, message)
     }
 
     async fn cancelled(&self, _parts: &mut Parts, answer: Answer<'_, CancelReceipt>) -> Response {
-        if is_outage(&answer.outcome) {
-            return outage(answer.message(), answer.user);
-        }
-        self.back_with_flash(answer.is_unknown_user(), answer.outcome.is_ok(), answer.message(), answer.user)
+        let message = answer.message();
+        self.answer(&answer, message)
+    }
+}
+
+/// The words of the library's sentences to the admin (answers, flashes, the
+/// reset panel): their browser's language, as far as the catalogues speak
+/// it, as the adapter chooses for its own answers. The demo's own admin
+/// screens are in English.
+pub(crate) fn admin_words<'a>(service: &'a ResetService, headers: &HeaderMap) -> Words<'a> {
+    let catalogues = service.catalogues();
+    let tag = match headers.get(ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()) {
+        Some(header) => catalogues.choose_from_header(header),
+        None => catalogues.default_language(),
+    };
+    service.words(tag)
+}
+
+/// What an admin request at `path` asks to do: the adapter's admin routes
+/// end in `/reset-password`, `/reset-status` or `/cancel-reset`.
+fn requested_action(path: &str) -> AdminAction {
+    if path.ends_with("/reset-status") {
+        AdminAction::ViewStatus
+    } else if path.ends_with("/cancel-reset") {
+        AdminAction::Cancel
+    } else {
+        // Reset or create reads the same in a refusal ("send a password email").
+        AdminAction::SendReset(Purpose::Reset)
     }
 }
 
 impl DemoGate {
-    /// A `303` back to the user's page (or the list, for a user who does not
-    /// exist), with `message` as a flash.
-    fn back_with_flash(&self, unknown: bool, success: bool, message: String, user: &UserId) -> Response {
-        let location = if unknown { "/admin/users".to_owned() } else { user_page(user) };
+    /// The answer to an admin action: a `503` page for an outage, else a
+    /// `303` back to the user's page (or the list, for a user who does not
+    /// exist) with `message` as a flash.
+    fn answer<T>(&self, answer: &Answer<'_, T>, message: String) -> Response {
+        if is_outage(&answer.outcome) {
+            return outage(message, &answer.user_segment());
+        }
+        let location = if answer.is_unknown_user() {
+            "/admin/users".to_owned()
+        } else {
+            format!("/admin/users/{}", answer.user_segment())
+        };
+        let success = answer.outcome.is_ok();
         let flash = if success { Flash::Success(message) } else { Flash::Error(message) };
         let mut response = StatusCode::SEE_OTHER.into_response();
         if let Ok(location) = HeaderValue::from_str(&location) {
@@ -104,9 +144,10 @@ fn is_outage<T>(outcome: &Result<T, ResetError>) -> bool {
     outcome.as_ref().err().is_some_and(ResetError::is_service_failure)
 }
 
-/// `503` with the message and a way back to the user's page.
-fn outage(message: String, user: &UserId) -> Response {
-    let page = pages::action_failed(&message, &user_page(user));
+/// `503` with the message and a way back to the user's page (`segment`:
+/// the user's id, percent-encoded).
+fn outage(message: String, segment: &str) -> Response {
+    let page = pages::action_failed(&message, &format!("/admin/users/{segment}"));
     (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(page.into_string())).into_response()
 }
 

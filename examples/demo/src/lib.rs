@@ -11,6 +11,11 @@
 //! - `/password-reset/…` — the reset page, from `inzant-reset-axum`.
 //! - `POST /api/app/sign-in` — the Inzant Sales Plus / Tradeshow apps' sign-in, stood in.
 //!
+//! Each seeded user reads a language of their own (Dana Device German, Elena
+//! Dispositivo Spanish, the others English; a `locale` column on
+//! PostgreSQL): their reset emails and pages speak it, and User Details
+//! names it. `INZANT_LOCALES_DIR` adds the host's own `.ftl` files.
+//!
 //! [`DemoConfig::from_env`] reads the settings, [`build_app`] wires the core
 //! service (memory or PostgreSQL, `.eml` files or SMTP), seeds the users and
 //! returns the [`Demo`], whose router `main` serves with [`serve::serve`]:
@@ -37,7 +42,7 @@ mod session;
 pub mod throttle;
 mod users;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,7 +62,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
 pub use gate::{DemoGate, RevokeSessions};
-pub use inzant_reset_axum::is_same_site;
+pub use inzant_reset_axum::is_same_origin;
 pub use routes::HSTS;
 pub use serve::ServeSettings;
 pub use session::{
@@ -208,6 +213,17 @@ impl Demo {
     }
 }
 
+/// The shipped languages, with the host's `.ftl` files in `dir`
+/// (`INZANT_LOCALES_DIR`) on top: a file that does not check out is a bad
+/// setting, named with its line.
+fn catalogues(dir: Option<&Path>) -> Result<Catalogues, DemoError> {
+    let mut builder = Catalogues::builder();
+    if let Some(dir) = dir {
+        builder = builder.directory(dir);
+    }
+    builder.build().map_err(|error| DemoError::Config(format!("INZANT_LOCALES_DIR: {error}")))
+}
+
 /// Wires everything: store, users and audit (memory, or PostgreSQL with
 /// migrations), the mailer, the code key, the seeded users, the core
 /// service (Argon2id on its own threads, sessions revoked after a reset),
@@ -222,6 +238,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let cookies = Cookies { secure };
     let argon2 = Argon2id::new(config.hash_params)
         .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
+    let catalogues = catalogues(config.locales_dir.as_deref())?;
 
     let (store, users, audit): (Arc<dyn ResetStore>, Users, Arc<dyn AuditSink>) = match &config.database_url {
         None => (
@@ -252,6 +269,8 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
             let users = PgUsers::create(pool, &schema_of(&config.users_schema)?)
                 .await
                 .map_err(|error| DemoError::Startup(error.to_string()))?;
+            // The description of the users table against the real one, now rather than at the first reset.
+            pg.check(users.table()).await.map_err(|error| DemoError::Startup(error.to_string()))?;
             tracing::info!(database = %shown, schema = %pg.schema(), "using PostgreSQL");
             let store = pg.store().with_users(users.table());
             (Arc::new(store), Users::Postgres(users), Arc::new(pg.audit()))
@@ -311,6 +330,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         Arc::new(throttle::SignInThrottle::new(config.sign_in_per_account, config.sign_in_per_address));
     let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
         .hash_params(config.hash_params)
+        .catalogues(catalogues)
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
     builder = builder.audit(audit);
     let service = Arc::new(
@@ -318,6 +338,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     );
 
     let gate = DemoGate {
+        service: Arc::clone(&service),
         sessions: Arc::clone(&sessions),
         flashes: Arc::clone(&flashes),
         users: users.clone(),

@@ -4,7 +4,7 @@
 use inzant_reset_axum::{template, time_element};
 use inzant_reset_core::status::{RequestStatus, ResetStatus};
 use inzant_reset_core::user::{User, UserType};
-use inzant_reset_core::words::{Text, Wording};
+use inzant_reset_core::words::{Text, Words};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::gate::{encode_segment, user_page};
@@ -254,13 +254,13 @@ pub fn user_search(admin: &User, users: &[User], query: &str, flash: Option<&Fla
 
 /// What User Details shows about the user's password resets.
 pub enum ResetPanel<'a> {
-    /// The status, and the words to show it in.
-    Status(&'a ResetStatus, &'a dyn Wording),
+    /// The status, and the words to show it in (the admin's language).
+    Status(&'a ResetStatus, Words<'a>),
     /// The status could not be read (the database is down).
     Unavailable,
 }
 
-fn latest_request(words: &dyn Wording, latest: &RequestStatus) -> Markup {
+fn latest_request(words: &Words<'_>, latest: &RequestStatus) -> Markup {
     let sent = template(&words.status_sent(latest.purpose), |name| match name {
         "to" => Some(html! { (latest.sent_to) }),
         "by" => Some(html! { (latest.sent_by.name()) }),
@@ -268,21 +268,19 @@ fn latest_request(words: &dyn Wording, latest: &RequestStatus) -> Markup {
         _ => None,
     });
     let ended = latest.ended_at.map(|at| {
-        template(&words.status_ended(latest.state), |name| match name {
-            "time" => Some(time_element(words, at)),
-            "attempts" => Some(html! { (latest.attempts_used) }),
-            _ => None,
+        template(&words.status_ended(latest.state, latest.attempts_used), |name| {
+            (name == "time").then(|| time_element(words, at))
         })
+    });
+    let expires = template(&words.status_expires(), |name| {
+        (name == "time").then(|| time_element(words, latest.expires_at))
     });
     let state_class = format!("reset-state reset-state-{}", latest.state.as_str());
     html! {
         p { strong class=(state_class) #reset-state { (words.request_state(latest.state)) } }
         p #reset-sent { (sent) }
         @if latest.is_live() {
-            p #reset-expiry {
-                (template(&words.text(Text::StatusExpires), |name| (name == "time").then(|| time_element(words, latest.expires_at))))
-                " " (words.attempts_left(latest.attempts_left))
-            }
+            p #reset-expiry { (expires) " " (words.attempts_left(latest.attempts_left)) }
         } @else if let Some(ended) = ended {
             p #reset-ended { (ended) }
         }
@@ -299,10 +297,10 @@ fn reset_panel(panel: &ResetPanel<'_>) -> Markup {
             }
         },
         ResetPanel::Status(status, words) => html! {
-            section.reset-panel aria-labelledby="reset-panel-heading" {
+            section.reset-panel aria-labelledby="reset-panel-heading" lang=(words.language()) {
                 h2 #reset-panel-heading { (words.text(Text::StatusHeading)) }
                 @match &status.latest {
-                    Some(latest) => (latest_request(*words, latest)),
+                    Some(latest) => (latest_request(words, latest)),
                     None => p #reset-state { (words.text(Text::StatusNone)) },
                 }
                 @if !status.recent.is_empty() {
@@ -310,9 +308,8 @@ fn reset_panel(panel: &ResetPanel<'_>) -> Markup {
                     ul.activity #reset-activity {
                         @for event in &status.recent {
                             li {
-                                (time_element(*words, event.at)) " — "
-                                (template(&words.password_event(event.kind), |name| (name == "by")
-                                    .then(|| html! { (event.actor.as_ref().map_or("", |actor| actor.name())) })))
+                                (time_element(words, event.at)) " — "
+                                (words.password_event(event.kind, event.actor.as_ref().map_or("", |actor| actor.name())))
                             }
                         }
                     }
@@ -322,11 +319,13 @@ fn reset_panel(panel: &ResetPanel<'_>) -> Markup {
     }
 }
 
-/// User Details: the user's fields, the "More Options" menu and the
-/// password reset panel.
+/// User Details: the user's fields (their language named in itself, from
+/// `language`: the words their resets speak), the "More Options" menu and
+/// the password reset panel.
 pub fn user_details(
     admin: &User,
     user: &User,
+    language: &Words<'_>,
     flash: Option<&Flash>,
     elsewhere: Option<&str>,
     panel: &ResetPanel<'_>,
@@ -372,11 +371,12 @@ pub fn user_details(
                 dt { "Username" } dd { (user.username) }
                 dt { "Type" } dd { (type_label(user.user_type)) }
                 dt { "Email To" } dd { (user.email_to.as_deref().unwrap_or("—")) }
+                dt { "Language" } dd #user-language lang=(language.language()) { (language.text(Text::LanguageName)) }
                 dt { "Password" } dd { @if user.has_password { "Set" } @else { "Not created yet" } }
             }
             p.hint {
-                "Password emails go to the username, not the “Email To” address. Only the user can set "
-                "their password, with the link and 6-digit code in that email."
+                "Password emails go to the username, not the “Email To” address, in the user's language. "
+                "Only the user can set their password, with the link and 6-digit code in that email."
                 @if user.user_type == UserType::Device {
                     " Device users use their new password in the Inzant Sales Plus and Inzant Tradeshow apps."
                 }

@@ -16,7 +16,7 @@ use axum::http::header::{
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use inzant_reset_axum::is_same_site;
+use inzant_reset_axum::is_same_origin;
 use inzant_reset_core::ResetService;
 use inzant_reset_core::user::{User, UserId, UserType};
 use maud::Markup;
@@ -24,6 +24,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::gate::admin_words;
 use crate::pages::{self, LoginNotice};
 use crate::session::{Cookies, Flashes, Sessions, cookie};
 use crate::throttle::{SignInThrottle, Throttled};
@@ -237,7 +238,7 @@ pub async fn login_submit(
 ) -> Response {
     let LoginForm { username, password } = form;
     let username = username.trim().to_owned();
-    if !is_same_site(&headers, &state.public_origin) {
+    if !is_same_origin(&headers, &state.public_origin) {
         tracing::warn!(username = ?logged(&username), from = %client, origin = ?headers.get(ORIGIN),
             "sign-in form from another site refused");
         return (StatusCode::FORBIDDEN, html(pages::login(&LoginNotice::CrossSite, "", None)))
@@ -358,16 +359,19 @@ pub async fn user_details(
     };
     let flash = state.flashes.take(&headers);
     let status = state.service.status(&admin.id, &user.id).await;
+    let words = admin_words(&state.service, &headers);
     let panel = match &status {
-        Ok(status) => pages::ResetPanel::Status(status, state.service.wording()),
+        Ok(status) => pages::ResetPanel::Status(status, words),
         Err(error) => {
             tracing::error!(%error, "could not read where a user's reset stands");
             pages::ResetPanel::Unavailable
         }
     };
     let elsewhere = state.elsewhere(&headers);
+    // The user's own language: the one their reset emails and pages speak.
+    let language = state.service.words(state.service.catalogues().choose(user.locale.as_deref()));
     with_flash_cleared(
-        html(pages::user_details(&admin, &user, flash.as_ref(), elsewhere.as_deref(), &panel)),
+        html(pages::user_details(&admin, &user, &language, flash.as_ref(), elsewhere.as_deref(), &panel)),
         flash.is_some(),
         &state,
     )

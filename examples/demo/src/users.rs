@@ -1,4 +1,5 @@
-//! The demo's users: in memory or in PostgreSQL, and the four seeded ones.
+//! The demo's users: in memory or in PostgreSQL, and the five seeded ones,
+//! each with a language of their own.
 
 use std::sync::Arc;
 
@@ -26,7 +27,8 @@ pub enum Users {
 
 /// The demo's own users table in PostgreSQL, in a schema of its own (the
 /// library's tables are elsewhere): the library reads it through a
-/// [`UsersTable`] description, like any host's table.
+/// [`UsersTable`] description, like any host's table, its `locale` column
+/// (NULL for English) included.
 #[derive(Clone, Debug)]
 pub struct PgUsers {
     directory: PgUserDirectory,
@@ -34,7 +36,8 @@ pub struct PgUsers {
 }
 
 impl PgUsers {
-    /// Creates the table in `schema` if it is missing and returns it.
+    /// Creates the table in `schema` if it is missing (adding the `locale`
+    /// column to a table an earlier version created) and returns it.
     ///
     /// # Errors
     /// The database refused.
@@ -48,7 +51,9 @@ impl PgUsers {
                  display_name text NOT NULL, \
                  email_to text, \
                  user_type text NOT NULL CHECK (user_type IN ('admin', 'web', 'device')), \
-                 password_hash text); \
+                 password_hash text, \
+                 locale text); \
+             ALTER TABLE {table} ADD COLUMN IF NOT EXISTS locale text; \
              CREATE UNIQUE INDEX IF NOT EXISTS users_username_key ON {table} (lower(username));",
             schema = schema.quoted(),
         );
@@ -58,8 +63,9 @@ impl PgUsers {
             created = sqlx::raw_sql(AssertSqlSafe(ddl)).execute(&pool).await;
         }
         created.map_err(|e| DirectoryError::with_source("could not create the demo's users table", e))?;
-        let description =
-            UsersTable::new(&table).map_err(|e| DirectoryError::with_source("the demo's users table", e))?;
+        let description = UsersTable::new(&table)
+            .and_then(|table| table.locale("locale"))
+            .map_err(|e| DirectoryError::with_source("the demo's users table", e))?;
         Ok(Self { directory: PgUserDirectory::new(pool, description), table })
     }
 
@@ -89,9 +95,11 @@ impl PgUsers {
 
     async fn upsert(&self, user: &User) -> Result<(), DirectoryError> {
         let sql = format!(
-            "INSERT INTO {} (id, username, display_name, email_to, user_type) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO {} (id, username, display_name, email_to, user_type, locale) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, \
-             display_name = EXCLUDED.display_name, email_to = EXCLUDED.email_to, user_type = EXCLUDED.user_type",
+             display_name = EXCLUDED.display_name, email_to = EXCLUDED.email_to, \
+             user_type = EXCLUDED.user_type, locale = EXCLUDED.locale",
             self.table
         );
         sqlx::query(AssertSqlSafe(sql))
@@ -100,6 +108,7 @@ impl PgUsers {
             .bind(&user.display_name)
             .bind(user.email_to.as_deref())
             .bind(user.user_type.as_str())
+            .bind(user.locale.as_deref())
             .execute(self.pool())
             .await
             .map_err(|e| DirectoryError::with_source("PostgreSQL: could not save a demo user", e))?;
@@ -200,17 +209,30 @@ pub mod ids {
     pub const DEVICE: &str = "1003";
     /// Nell New, who has no password yet.
     pub const NEW: &str = "1004";
+    /// Elena Dispositivo, a device user who reads Spanish.
+    pub const SPANISH_DEVICE: &str = "1005";
 }
 
-fn user(id: &str, username: &str, name: &str, email_to: &str, user_type: UserType) -> User {
+/// A seeded user: who they are, and the language they read (`None`: the
+/// default, English).
+struct Seed<'a> {
+    id: &'a str,
+    username: &'a str,
+    name: &'a str,
+    email_to: &'a str,
+    user_type: UserType,
+    locale: Option<&'a str>,
+}
+
+fn user(seed: Seed<'_>) -> User {
     User {
-        id: UserId::new(id),
-        username: username.to_owned(),
-        display_name: name.to_owned(),
-        email_to: Some(email_to.to_owned()),
-        user_type,
+        id: UserId::new(seed.id),
+        username: seed.username.to_owned(),
+        display_name: seed.name.to_owned(),
+        email_to: Some(seed.email_to.to_owned()),
+        user_type: seed.user_type,
         has_password: false,
-        locale: None,
+        locale: seed.locale.map(str::to_owned),
         tenant: None,
     }
 }
@@ -233,10 +255,11 @@ pub fn random_password() -> Option<SecretString> {
     Some(SecretString::from(password))
 }
 
-/// Adds the four demo users (again, idempotently, on PostgreSQL): Ada Admin,
-/// Sam Web and Dana Device with fresh passwords (the admin's from
-/// `admin_password` when given), and Nell New without one (a password she
-/// created in an earlier run on PostgreSQL is kept).
+/// Adds the five demo users (again, idempotently, on PostgreSQL): Ada
+/// Admin, Sam Web, Dana Device (who reads German) and Elena Dispositivo
+/// (Spanish) with fresh passwords (the admin's from `admin_password` when
+/// given), and Nell New without one (a password she created in an earlier
+/// run on PostgreSQL is kept). The others read English.
 pub async fn seed(
     users: &Users,
     hasher: &Argon2id,
@@ -247,50 +270,67 @@ pub async fn seed(
         Some(password) => (password, PasswordSource::Environment),
         None => (random_password().ok_or_else(no_random)?, PasswordSource::Random),
     };
+    let random = || random_password().ok_or_else(no_random);
     let mut seeded = vec![
         SeededUser {
-            user: user(
-                ids::ADMIN,
-                "admin@inzant.example",
-                "Ada Admin",
-                "ada.admin@example.org",
-                UserType::Admin,
-            ),
+            user: user(Seed {
+                id: ids::ADMIN,
+                username: "admin@inzant.example",
+                name: "Ada Admin",
+                email_to: "ada.admin@example.org",
+                user_type: UserType::Admin,
+                locale: Some("en"),
+            }),
             password: Some(admin_password),
             source: admin_source,
         },
         SeededUser {
-            user: user(
-                ids::WEB,
-                "sam.web@inzant.example",
-                "Sam Web",
-                "sam.reports@example.org",
-                UserType::Web,
-            ),
-            password: Some(random_password().ok_or_else(no_random)?),
+            user: user(Seed {
+                id: ids::WEB,
+                username: "sam.web@inzant.example",
+                name: "Sam Web",
+                email_to: "sam.reports@example.org",
+                user_type: UserType::Web,
+                locale: Some("en"),
+            }),
+            password: Some(random()?),
             source: PasswordSource::Random,
         },
         SeededUser {
-            user: user(
-                ids::DEVICE,
-                "dana.device@inzant.example",
-                "Dana Device",
-                "dana.orders@example.org",
-                UserType::Device,
-            ),
-            password: Some(random_password().ok_or_else(no_random)?),
+            user: user(Seed {
+                id: ids::DEVICE,
+                username: "dana.device@inzant.example",
+                name: "Dana Device",
+                email_to: "dana.orders@example.org",
+                user_type: UserType::Device,
+                locale: Some("de"),
+            }),
+            password: Some(random()?),
             source: PasswordSource::Random,
         },
         SeededUser {
-            user: user(
-                ids::NEW,
-                "nell.new@inzant.example",
-                "Nell New",
-                "nell.office@example.org",
-                UserType::Web,
-            ),
+            user: user(Seed {
+                id: ids::NEW,
+                username: "nell.new@inzant.example",
+                name: "Nell New",
+                email_to: "nell.office@example.org",
+                user_type: UserType::Web,
+                locale: Some("en"),
+            }),
             password: None,
             source: PasswordSource::None,
+        },
+        SeededUser {
+            user: user(Seed {
+                id: ids::SPANISH_DEVICE,
+                username: "elena.device@inzant.example",
+                name: "Elena Dispositivo",
+                email_to: "elena.pedidos@example.org",
+                user_type: UserType::Device,
+                locale: Some("es"),
+            }),
+            password: Some(random()?),
+            source: PasswordSource::Random,
         },
     ];
 
@@ -343,13 +383,14 @@ pub async fn seed_load_users(users: &Users, count: u32) -> Result<(), DemoError>
     }
     for n in 1..=count {
         let id = load_user_id(n);
-        let user = user(
-            &id,
-            &format!("{id}@inzant.example"),
-            &format!("Load User {n}"),
-            &format!("{id}.inbox@example.org"),
-            UserType::Device,
-        );
+        let user = user(Seed {
+            id: &id,
+            username: &format!("{id}@inzant.example"),
+            name: &format!("Load User {n}"),
+            email_to: &format!("{id}.inbox@example.org"),
+            user_type: UserType::Device,
+            locale: None,
+        });
         if let Users::Memory(directory) = users {
             directory.insert(user);
         }

@@ -51,6 +51,21 @@ fn bad_settings_exit_with_status_2() {
     }
 }
 
+#[test]
+fn a_mistake_in_the_hosts_locales_stops_the_demo_naming_the_file_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("de.ftl");
+    let words = "# Unsere eigenen Worte\n\nsave-button = Speichern\nworks-until = Gültig bis { $tme }.\n";
+    std::fs::write(&file, words).unwrap();
+    let output = run_with("INZANT_LOCALES_DIR", &dir.path().display().to_string());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    for part in ["INZANT_LOCALES_DIR", &format!("{}:4", file.display()), "works-until", "$tme"] {
+        assert!(stderr.contains(part), "{part:?} missing from: {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// Bounds waits that only a stuck process reaches; nothing asserts a speed.
 const HANG_GUARD: Duration = Duration::from_secs(20);
 

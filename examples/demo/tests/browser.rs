@@ -27,8 +27,45 @@ const STRONG: &str = "Zq7!harbour-Lantern-velvet";
 /// A password the policy rates "Too Weak".
 const WEAK: &str = "password";
 
-/// The labels at or above the policy's minimum.
-const GOOD_ENOUGH: [&str; 3] = ["Acceptable", "Good", "Strong"];
+/// What the reset page says, in one language (from the shipped catalogues,
+/// `inzant-reset-core/locales/*.ftl`).
+struct Said {
+    /// `strength-too-weak`.
+    too_weak: &'static str,
+    /// The strength labels at or above the policy's minimum.
+    good_enough: [&'static str; 3],
+    /// `passwords-match`.
+    matching: &'static str,
+    /// `refusal-passwords-differ`, which the page also shows live.
+    differing: &'static str,
+    /// `save-button`.
+    save: &'static str,
+    /// `device-done-heading`.
+    device_done: &'static str,
+    /// `dead-link-heading`.
+    dead_link: &'static str,
+}
+
+const ENGLISH: Said = Said {
+    too_weak: "Too Weak",
+    good_enough: ["Acceptable", "Good", "Strong"],
+    matching: "Passwords match",
+    differing: "The passwords do not match.",
+    save: "Save New Password",
+    device_done: "Your new password is set",
+    dead_link: "This link cannot be used",
+};
+
+/// Dana Device reads German.
+const GERMAN: Said = Said {
+    too_weak: "Zu schwach",
+    good_enough: ["Akzeptabel", "Gut", "Stark"],
+    matching: "Passwörter stimmen überein",
+    differing: "Die Passwörter stimmen nicht überein.",
+    save: "Neues Passwort speichern",
+    device_done: "Ihr neues Passwort ist festgelegt",
+    dead_link: "Dieser Link kann nicht verwendet werden",
+};
 
 /// The admin signs in, clicks "Users" in the sidebar, the Edit action of
 /// user `id`, opens "More Options" and clicks `item` ("Reset Password" or
@@ -111,15 +148,15 @@ async fn type_watching_meter(world: &World, tab: &Tab, email: &ResetEmail, passw
 }
 
 /// Types the code, the password and its confirmation, waits for "Save New
-/// Password" to be enabled and clicks it.
-async fn fill_and_save(tab: &Tab, code: &str, password: &str) {
+/// Password" (as the page `said` it) to be enabled and clicks it.
+async fn fill_and_save(tab: &Tab, code: &str, password: &str, said: &Said) {
     tab.clear("#code").await;
     tab.type_into("#code", code).await;
     tab.type_into("#new_password", password).await;
     tab.type_into("#confirm_password", password).await;
-    tab.wait_for_text("#match", "Passwords match").await;
+    tab.wait_for_text("#match", said.matching).await;
     tab.wait_enabled("#save", true).await;
-    assert_eq!(tab.text("#save").await, "Save New Password");
+    assert_eq!(tab.text("#save").await, said.save);
     tab.click("#save").await;
 }
 
@@ -143,22 +180,22 @@ async fn admin_resets_a_web_users_password_in_the_browser() {
         tab.type_into("#code", &email.code).await;
         tab.type_into("#new_password", WEAK).await;
         tab.type_into("#confirm_password", WEAK).await;
-        wait_for_meter(&tab, "Too Weak", "strength-too-weak").await;
-        tab.wait_for_text("#match", "Passwords match").await;
+        wait_for_meter(&tab, ENGLISH.too_weak, "strength-too-weak").await;
+        tab.wait_for_text("#match", ENGLISH.matching).await;
         assert!(!tab.enabled("#save").await, "a too-weak password cannot be saved");
 
         tab.clear("#new_password").await;
         tab.clear("#confirm_password").await;
         let labels = type_watching_meter(&world, &tab, &email, STRONG).await;
         eprintln!("strength labels seen while typing {STRONG:?}: {labels:?}");
-        assert_eq!(labels.first().map(String::as_str), Some("Too Weak"), "labels seen: {labels:?}");
+        assert_eq!(labels.first().map(String::as_str), Some(ENGLISH.too_weak), "labels seen: {labels:?}");
         let last = labels.last().map_or("", String::as_str);
-        assert!(GOOD_ENOUGH.contains(&last), "the meter ends at {last:?}; labels seen: {labels:?}");
+        assert!(ENGLISH.good_enough.contains(&last), "the meter ends at {last:?}; labels seen: {labels:?}");
         assert!(labels.len() >= 2, "the label changed as the password grew: {labels:?}");
         tab.wait_enabled("#save", false).await;
 
         tab.type_into("#confirm_password", STRONG).await;
-        tab.wait_for_text("#match", "Passwords match").await;
+        tab.wait_for_text("#match", ENGLISH.matching).await;
         tab.wait_enabled("#save", true).await;
 
         // Always keep a picture of the filled-in reset page at both widths.
@@ -185,8 +222,8 @@ async fn admin_resets_a_web_users_password_in_the_browser() {
 }
 
 #[tokio::test]
-async fn device_user_sets_a_password_for_the_apps() {
-    browser_test("device_user_sets_a_password_for_the_apps", |world: Arc<World>| async move {
+async fn device_user_sets_a_password_for_the_apps_in_german() {
+    browser_test("device_user_sets_a_password_for_the_apps_in_german", |world: Arc<World>| async move {
         let dana = "dana.device@inzant.example";
         let old_password = world.demo.password(dana);
         let sign_in = |password: String| {
@@ -201,18 +238,21 @@ async fn device_user_sets_a_password_for_the_apps() {
         let tab = world.tab("browser", true).await;
         let email = admin_sends(&world, &tab, "1003", dana, "Reset Password").await;
         open_link(&tab, &email).await;
+        assert_eq!(tab.attr("html", "lang").await.as_deref(), Some("de"), "Dana reads German");
         tab.type_into("#code", &email.code).await;
         let labels = type_watching_meter(&world, &tab, &email, STRONG).await;
-        assert_eq!(labels.first().map(String::as_str), Some("Too Weak"), "{labels:?}");
-        assert!(labels.last().is_some_and(|last| GOOD_ENOUGH.contains(&last.as_str())), "{labels:?}");
+        assert_eq!(labels.first().map(String::as_str), Some(GERMAN.too_weak), "{labels:?}");
+        assert!(labels.last().is_some_and(|last| GERMAN.good_enough.contains(&last.as_str())), "{labels:?}");
         tab.type_into("#confirm_password", STRONG).await;
+        tab.wait_for_text("#match", GERMAN.matching).await;
         tab.wait_enabled("#save", true).await;
+        assert_eq!(tab.text("#save").await, GERMAN.save);
         tab.click("#save").await;
 
-        tab.wait_for_location("/password-reset/complete").await;
+        tab.wait_for_location("/password-reset/complete?lang=de").await;
         let page = tab.wait_for_text("body", "Inzant Sales Plus").await;
         assert!(page.contains("Inzant Tradeshow"), "{page}");
-        assert!(page.contains("Your new password is set"), "{page}");
+        assert!(page.contains(GERMAN.device_done), "{page}");
 
         let (status, body) = sign_in(STRONG.to_owned()).await;
         assert_eq!(status, StatusCode::OK, "the new password works in the apps: {body}");
@@ -220,6 +260,66 @@ async fn device_user_sets_a_password_for_the_apps() {
         let (status, body) = sign_in(old_password).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password no longer works: {body}");
     })
+    .await;
+}
+
+#[tokio::test]
+async fn a_user_who_switches_the_page_to_german_gets_a_german_meter_and_signs_in() {
+    browser_test(
+        "a_user_who_switches_the_page_to_german_gets_a_german_meter_and_signs_in",
+        |world: Arc<World>| async move {
+            let sam = "sam.web@inzant.example";
+            let tab = world.tab("browser", true).await;
+            let email = admin_sends(&world, &tab, "1002", sam, "Reset Password").await;
+            open_link(&tab, &email).await;
+            assert_eq!(tab.attr("html", "lang").await.as_deref(), Some("en"), "Sam reads English");
+
+            // The page's language switch: the same link, in German, its attempts untouched.
+            tab.click_named("nav.languages a", "Deutsch").await;
+            tab.wait_for_location(&format!("{}?lang=de", email.path())).await;
+            tab.wait_for_text("h1", "Passwort zurücksetzen").await;
+            assert_eq!(tab.attr("html", "lang").await.as_deref(), Some("de"));
+            let expiry = tab.text(".expiry").await;
+            assert!(expiry.contains("Noch 5 Versuche für den Code."), "{expiry}");
+            let page = tab.page_text().await;
+            for text in ["Neues Passwort", "Neues Passwort bestätigen", "Mindestens 8 Zeichen"] {
+                assert!(page.contains(text), "the German page lacks {text:?}:\n{page}");
+            }
+
+            tab.type_into("#code", &email.code).await;
+            tab.type_into("#new_password", WEAK).await;
+            wait_for_meter(&tab, GERMAN.too_weak, "strength-too-weak").await;
+            tab.clear("#new_password").await;
+            let labels = type_watching_meter(&world, &tab, &email, STRONG).await;
+            eprintln!("German strength labels seen while typing {STRONG:?}: {labels:?}");
+            assert_eq!(labels.first().map(String::as_str), Some(GERMAN.too_weak), "{labels:?}");
+            let last = labels.last().map_or("", String::as_str);
+            assert!(
+                GERMAN.good_enough.contains(&last),
+                "the meter ends at {last:?}; labels seen: {labels:?}"
+            );
+            assert!(labels.len() >= 2, "the label changed as the password grew: {labels:?}");
+            for label in &labels {
+                let every = [GERMAN.too_weak, "Schwach", "Akzeptabel", "Gut", "Stark"];
+                assert!(every.contains(&label.as_str()), "{label:?} is not one of de.ftl's strength labels");
+            }
+
+            tab.type_into("#confirm_password", "Something-Else-42!").await;
+            tab.wait_for_text("#match", GERMAN.differing).await;
+            tab.clear("#confirm_password").await;
+            tab.type_into("#confirm_password", STRONG).await;
+            tab.wait_for_text("#match", GERMAN.matching).await;
+            tab.wait_enabled("#save", true).await;
+            assert_eq!(tab.text("#save").await, GERMAN.save);
+            tab.click("#save").await;
+
+            tab.wait_for_location("/login?reset=done").await;
+            tab.wait_for_text(".notice.success", "Your password has been changed").await;
+            tab.sign_in(sam, STRONG).await;
+            tab.wait_for_location("/home").await;
+            tab.wait_for_text("h1", "Welcome, Sam Web").await;
+        },
+    )
     .await;
 }
 
@@ -235,7 +335,7 @@ async fn a_wrong_code_shows_attempts_left() {
         let mut wrong: Vec<u8> = email.code.bytes().collect();
         wrong[0] = b'0' + (wrong[0] - b'0' + 1) % 10;
         let wrong = String::from_utf8(wrong).unwrap();
-        fill_and_save(&tab, &wrong, STRONG).await;
+        fill_and_save(&tab, &wrong, STRONG, &ENGLISH).await;
 
         let message = tab.wait_for_text("#form-message", "The code is incorrect. 4 attempts left.").await;
         assert!(!message.contains(&email.code), "{message}");
@@ -246,7 +346,7 @@ async fn a_wrong_code_shows_attempts_left() {
         tab.wait_enabled("#save", false).await;
 
         // The right code still works after one wrong one.
-        fill_and_save(&tab, &email.code, STRONG).await;
+        fill_and_save(&tab, &email.code, STRONG, &ENGLISH).await;
         tab.wait_for_location("/login?reset=done").await;
         tab.wait_for_text(".notice.success", "Your password has been changed").await;
     })
@@ -316,10 +416,11 @@ async fn every_page_of_the_process_passes_axe_wcag_a_and_aa() {
 
         open_link(&tab, &email).await;
         check("reset form", tab.axe_violations().await);
+        // Dana reads German: axe-core checks the German pages.
         tab.type_into("#new_password", WEAK).await;
         tab.type_into("#confirm_password", "something else").await;
-        tab.wait_for_text("#match", "do not match").await;
-        wait_for_meter(&tab, "Too Weak", "strength-too-weak").await;
+        tab.wait_for_text("#match", GERMAN.differing).await;
+        wait_for_meter(&tab, GERMAN.too_weak, "strength-too-weak").await;
         check("reset form while typing", tab.axe_violations().await);
 
         // The server's answer to the same mistake (as a browser without
@@ -332,15 +433,15 @@ async fn every_page_of_the_process_passes_axe_wcag_a_and_aa() {
             tab.client.execute("document.getElementById('reset-form').submit();", vec![]),
         )
         .await;
-        tab.wait_for_text("#form-message", "The passwords do not match.").await;
+        tab.wait_for_text("#form-message", GERMAN.differing).await;
         check("reset form with an error", tab.axe_violations().await);
 
         tab.open(&email.link).await;
-        fill_and_save(&tab, &email.code, STRONG).await;
-        tab.wait_for_text("h1", "Your new password is set").await;
+        fill_and_save(&tab, &email.code, STRONG, &GERMAN).await;
+        tab.wait_for_text("h1", GERMAN.device_done).await;
         check("device users' page", tab.axe_violations().await);
         tab.open(&email.link).await;
-        tab.wait_for_text("h1", "This link cannot be used").await;
+        tab.wait_for_text("h1", GERMAN.dead_link).await;
         check("used link", tab.axe_violations().await);
         assert!(problems.is_empty(), "axe-core found:\n{}", problems.join("\n"));
 
@@ -422,7 +523,7 @@ async fn the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa() {
             tab.find("#reset-form").await;
             tab.find("header nav").await;
             tab.type_into("#new_password", WEAK).await;
-            wait_for_meter(&tab, "Too Weak", "strength-too-weak").await;
+            wait_for_meter(&tab, ENGLISH.too_weak, "strength-too-weak").await;
             let found = tab.axe_violations().await;
             server.abort();
             assert!(found.is_empty(), "axe-core found, in the host's layout:\n{}", found.join("\n"));
@@ -446,7 +547,11 @@ async fn the_admin_sees_where_the_reset_stands_and_can_cancel_it() {
         let email = admin_sends(&world, &admin, "1002", sam, "Reset Password").await;
 
         let waiting = panel(&admin, "1002").await;
-        for expected in ["Waiting for the user", "Reset email sent to sam.web@inzant.example by Ada Admin", "5 code attempts left"] {
+        for expected in [
+            "Waiting for the user",
+            "Reset email sent to sam.web@inzant.example by Ada Admin",
+            "5 code attempts left",
+        ] {
             assert!(waiting.contains(expected), "the panel lacks {expected:?}:\n{waiting}");
         }
         // The script shows times in the viewer's zone: no raw "UTC" left from the server.
@@ -458,7 +563,7 @@ async fn the_admin_sees_where_the_reset_stands_and_can_cancel_it() {
         // The user, in a browser of their own, sets the password.
         let user = world.tab("user", true).await;
         open_link(&user, &email).await;
-        fill_and_save(&user, &email.code, STRONG).await;
+        fill_and_save(&user, &email.code, STRONG, &ENGLISH).await;
         user.wait_for_location("/login?reset=done").await;
 
         let done = panel(&admin, "1002").await;
@@ -471,7 +576,7 @@ async fn the_admin_sees_where_the_reset_stands_and_can_cancel_it() {
             assert_ne!(item.text().await.unwrap(), "Cancel Reset", "nothing is live to cancel");
         }
 
-        // Another email to Dana, then the admin cancels it.
+        // Another email to Dana (who reads German), then the admin cancels it.
         let dana = "dana.device@inzant.example";
         let second = admin_sends(&world, &admin, "1003", dana, "Reset Password").await;
         admin.click_named(".menu-button", "More Options").await;
@@ -484,7 +589,8 @@ async fn the_admin_sees_where_the_reset_stands_and_can_cancel_it() {
         user.open(&second.link).await;
         user.wait_for_text(
             ".message.error",
-            "This link was cancelled by your administrator. Ask them for a new email if you still need to set your password.",
+            "Ihr Administrator hat diesen Link widerrufen. Bitten Sie ihn um eine neue E-Mail, falls Sie Ihr \
+             Passwort noch festlegen müssen.",
         )
         .await;
     })

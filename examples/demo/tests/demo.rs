@@ -179,6 +179,7 @@ async fn user_search_lists_every_user_with_an_edit_action() {
         ("Sam Web", "sam.web@inzant.example", "sam.reports@example.org", "1002"),
         ("Dana Device", "dana.device@inzant.example", "dana.orders@example.org", "1003"),
         ("Nell New", "nell.new@inzant.example", "nell.office@example.org", "1004"),
+        ("Elena Dispositivo", "elena.device@inzant.example", "elena.pedidos@example.org", "1005"),
     ] {
         for text in [name, username, email_to] {
             assert!(page.body.contains(text), "{text}");
@@ -190,6 +191,56 @@ async fn user_search_lists_every_user_with_an_edit_action() {
     }
     let filtered = admin.get("/admin/users?q=dana").await;
     assert!(filtered.body.contains("Dana Device") && !filtered.body.contains("Sam Web"));
+}
+
+#[tokio::test]
+async fn user_details_name_the_language_the_users_resets_speak() {
+    let app = app().await;
+    let mut admin = app.admin().await;
+    for (id, language) in [
+        ("1002", "<dd id=\"user-language\" lang=\"en\">English</dd>"),
+        ("1003", "<dd id=\"user-language\" lang=\"de\">Deutsch</dd>"),
+        ("1005", "<dd id=\"user-language\" lang=\"es\">Español</dd>"),
+    ] {
+        let details = admin.get(&format!("/admin/users/{id}")).await;
+        assert!(details.body.contains("<dt>Language</dt>"), "{}", details.body);
+        assert!(details.body.contains(language), "{id}: {}", details.body);
+    }
+}
+
+#[tokio::test]
+async fn the_hosts_own_ftl_files_reword_the_shipped_words() {
+    let locales = tempfile::tempdir().unwrap();
+    std::fs::write(locales.path().join("de.ftl"), "save-button = Passwort speichern\n").unwrap();
+    let app = app_with(|config| config.locales_dir = Some(locales.path().to_path_buf())).await;
+    let mut admin = app.admin().await;
+    let before = app.mail_files();
+    admin.trigger("1003", "reset").await;
+    let email = new_reset_email(app.mail.path(), &before);
+    let page = app.browser().get(&email.link_path).await;
+    assert!(page.body.contains(">Passwort speichern</button>"), "{}", page.body);
+    assert!(page.body.contains("<h1>Passwort zurücksetzen</h1>"), "the rest stays the shipped German");
+}
+
+#[tokio::test]
+async fn a_refusal_by_the_gate_names_the_action_in_the_browsers_language() {
+    let app = app().await;
+    let mut sam = app.signed_in("sam.web@inzant.example", &app.password("sam.web@inzant.example")).await;
+    let refused = sam.post_form("/admin/users/1002/reset-password", &[("purpose", "reset")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let answer: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(answer["error"], "You may not send a password email to this user.");
+    assert_eq!(answer["action"], "send");
+
+    sam.accept_language = Some("de-CH, de;q=0.9".to_owned());
+    let refused = sam.post_form("/admin/users/1002/cancel-reset", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let answer: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(answer["error"], "Sie dürfen die Passwort-Zurücksetzung dieses Benutzers nicht widerrufen.");
+    assert_eq!(answer["action"], "cancel");
+    let status = app.browser().get("/admin/users/1002/reset-status").await;
+    assert_eq!(status.status, StatusCode::FORBIDDEN);
+    assert!(status.body.contains("\"action\":\"status\""), "{}", status.body);
 }
 
 #[tokio::test]

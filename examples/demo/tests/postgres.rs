@@ -34,7 +34,7 @@ async fn reset_flows_on_postgres() {
     web_user_flow(&app).await;
     device_user_flow(&app).await;
 
-    // Starting again on the same database is idempotent: the same four users,
+    // Starting again on the same database is idempotent: the same five users,
     // fresh printed passwords, and Sam's row (with the new hash replaced by
     // the printed one) kept under the same id.
     let again = app_with(|config| {
@@ -44,7 +44,7 @@ async fn reset_flows_on_postgres() {
     .await;
     let mut admin = again.admin().await;
     let search = admin.get("/admin/users").await;
-    assert_eq!(search.body.matches(">Edit</a>").count(), 4, "{}", search.body);
+    assert_eq!(search.body.matches(">Edit</a>").count(), 5, "{}", search.body);
     let sam = "sam.web@inzant.example";
     let answer = again.browser().login(sam, &again.password(sam)).await;
     assert_eq!(answer.status, axum::http::StatusCode::SEE_OTHER);

@@ -1,6 +1,7 @@
 //! Settings, from the environment.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use secrecy::SecretString;
 
@@ -21,7 +22,13 @@ pub struct Config {
     /// The first admin's password (`APP_ADMIN_PASSWORD`); a random one is
     /// printed when unset.
     pub admin_password: Option<SecretString>,
+    /// Our own words for the password reset, as Fluent files
+    /// (`APP_LOCALES_DIR`, default this crate's `locales/`).
+    pub locales_dir: PathBuf,
 }
+
+/// Where our `.ftl` files are unless `APP_LOCALES_DIR` says otherwise.
+pub const LOCALES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
 
 impl Config {
     /// Reads the settings from the process environment.
@@ -48,6 +55,7 @@ impl Config {
             public_url: lookup("APP_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
             reset_secret: lookup("APP_RESET_SECRET").map(SecretString::from),
             admin_password: lookup("APP_ADMIN_PASSWORD").map(SecretString::from),
+            locales_dir: PathBuf::from(lookup("APP_LOCALES_DIR").unwrap_or_else(|| LOCALES_DIR.to_owned())),
         })
     }
 }

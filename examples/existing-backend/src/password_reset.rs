@@ -4,10 +4,11 @@
 //! (the public pages, and the admin's behind our sign-in) and signs in
 //! through the [`Passwords`] it returns.
 //!
-//! The app meets the library as one value, `Harbour`: our words, our mail,
-//! our admin sessions and our app tokens.
+//! The app meets the library as one value, `Harbour`: our mail, our admin
+//! sessions and our app tokens. Our words are data: `locales/en.ftl` rewords
+//! the few messages we say our own way.
 
-use std::{borrow::Cow, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{extract::FromRequestParts, http::request::Parts};
@@ -26,7 +27,9 @@ use crate::{Config, StartupError, api, flash, flash::Flash, layout, mail};
 /// cancel under `/accounts/{id}/…`) and the sign-in's password check.
 ///
 /// # Errors
-/// The database failed, or the library refused a setting (public URL, secret).
+/// The database failed or `accounts` is not as described, a file in
+/// `locales/` does not check out (the error names its line), or the library
+/// refused a setting (public URL, secret).
 pub async fn start(pool: &PgPool, config: &Config) -> Result<(ResetWeb, Arc<dyn Passwords>), StartupError> {
     let pg = PgReset::new(pool.clone());
     pg.migrate().await?;
@@ -34,7 +37,9 @@ pub async fn start(pool: &PgPool, config: &Config) -> Result<(ResetWeb, Arc<dyn 
         .id("account_id", IdType::BigInt)?
         .username("login_email")?
         .password_hash("pwd_hash")?
-        .user_type("kind", ["admin", "web", "device"])?;
+        .user_type("kind", ["admin", "web", "device"])?
+        .locale("locale")?; // NULL: English
+    pg.check(&accounts).await?; // a misnamed column stops us here, not at the first reset
     let keys = match &config.reset_secret {
         Some(secret) => CodeKeys::from_text(secret, &[])?,
         None => {
@@ -45,8 +50,14 @@ pub async fn start(pool: &PgPool, config: &Config) -> Result<(ResetWeb, Arc<dyn 
     let harbour = Arc::new(Harbour(pool.clone()));
     // pg.service: the store writes pwd_hash in the same transaction that completes the request.
     let builder = pg.service(accounts, harbour.clone(), keys, ResetConfig::new(&config.public_url));
-    let service = Arc::new(builder.hooks(harbour.clone()).wording(harbour.clone()).build()?);
-    let in_our_layout = |page: Page<'_>| layout::layout(page.name, page.head, None, &[], page.body);
+    let catalogues = Catalogues::builder().directory(&config.locales_dir).build()?; // locales/en.ftl
+    let product = Product::new(layout::PRODUCT, "no-reply@harbour.example"); // our name in pages and emails
+    let service = Arc::new(builder.hooks(harbour.clone()).product(product).catalogues(catalogues).build()?);
+    // Our layout is English; the reset's own words speak the reset's language.
+    let in_our_layout = |page: Page<'_>| {
+        let body = html! { div lang=(page.language) dir=(page.direction) { (page.body) } };
+        layout::layout(page.name, page.head, None, &[], body)
+    };
     let settings = WebSettings::new("/login").admin_path("/accounts").layout(in_our_layout);
     let web = ResetWeb::new(Arc::clone(&service), harbour, settings);
     web.spawn_purge(Duration::from_secs(3600), Duration::from_secs(30 * 24 * 3600));
@@ -71,21 +82,6 @@ impl Passwords for ResetService {
 /// Harbour Supply, as the reset library sees it.
 #[derive(Debug)]
 struct Harbour(PgPool);
-
-/// Our product, help desk, and reset email subject and opening.
-impl Wording for Harbour {
-    fn product_name(&self) -> Cow<'_, str> {
-        layout::PRODUCT.into()
-    }
-    fn contact(&self) -> Cow<'_, str> {
-        "the Harbour Supply help desk (help@harbour.example)".into()
-    }
-    fn reset_email(&self, facts: &ResetEmailFacts<'_>) -> ResetEmailCopy {
-        let subject = format!("Harbour Supply: choose your password ({})", facts.user.username);
-        let intro = "Our back office asked us to send you a link to choose your Harbour Supply password.";
-        ResetEmailCopy { subject, intro: intro.to_owned(), ..english::reset_email(self, facts) }
-    }
-}
 
 /// Who is asking: our `Admin` extractor (its redirect to the login page and
 /// its 403 page stand). A trigger is answered with a flash on the account's page.

@@ -109,10 +109,11 @@ async fn a_device_accounts_reset_revokes_its_app_tokens() {
     let mut device_user = harbour.browser();
     let saved = device_user.save_password(&link, &code, NEW_PASSWORD).await;
     let next = resolve(&link, saved.location());
-    assert_eq!((saved.status, next.as_str()), (StatusCode::SEE_OTHER, "/password-reset/complete"));
+    assert_eq!((saved.status, next.as_str()), (StatusCode::SEE_OTHER, "/password-reset/complete?lang=en"));
     let done = device_user.get(&next).await;
     assert!(
-        done.body.contains("<header class=\"topbar\">") && done.body.contains("Tradeshow"),
+        done.body.contains("<header class=\"topbar\">")
+            && done.body.contains("Use your new password to sign in to Harbour Supply."),
         "{}",
         done.body
     );
@@ -121,6 +122,55 @@ async fn a_device_accounts_reset_revokes_its_app_tokens() {
     assert_eq!(app.post_json("/api/sign-in", sign_in).await.status, StatusCode::UNAUTHORIZED);
     let with_new = json!({ "login_email": "tablet-9@harbour.example", "password": NEW_PASSWORD });
     assert_eq!(app.post_json("/api/sign-in", with_new).await.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_whose_locale_is_german_gets_its_email_and_pages_in_german() {
+    let harbour = Harbour::start().await;
+    let jonas = harbour.account("jonas@harbour.example", Kind::Web, "Jonas Weber", OLD_PASSWORD).await;
+    sqlx::query("UPDATE accounts SET locale = 'de' WHERE account_id = $1")
+        .bind(jonas)
+        .execute(harbour.pool())
+        .await
+        .unwrap();
+
+    // The admin reads English; Jonas's email is German, in the library's German words.
+    let mut admin = harbour.admin().await;
+    admin.send_reset(jonas).await;
+    let page = admin.get(&format!("/accounts/{jonas}")).await;
+    assert!(page.body.contains("A password reset email was sent to jonas@harbour.example."), "{}", page.body);
+    let mail = harbour.last_mail_to("jonas@harbour.example").await;
+    assert_eq!(mail.subject, "Passwort für Harbour Supply zurücksetzen (jonas@harbour.example)");
+    for german in [
+        "Guten Tag Jonas Weber,",
+        "ein Administrator hat veranlasst, dass das Passwort Ihres Kontos jonas@harbour.example bei \
+         Harbour Supply zurückgesetzt wird.",
+        "Um ein neues Passwort zu wählen, öffnen Sie diesen Link:",
+        "und geben Sie diesen Code ein:",
+    ] {
+        assert!(mail.body_text.contains(german), "{german:?} missing from:\n{}", mail.body_text);
+    }
+    assert!(!mail.body_text.contains("Our back office asked us"), "our English rewording stays English");
+
+    // Its page speaks German inside our (English) layout, and so does the notice.
+    let (link, code) = mail.link_and_code();
+    let mut browser = harbour.browser();
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for part in
+        ["<div lang=\"de\" dir=\"ltr\">", "<h1>Passwort zurücksetzen</h1>", "Neues Passwort speichern"]
+    {
+        assert!(form.body.contains(part), "{part} missing from the reset page: {}", form.body);
+    }
+    let saved = browser.save_password(&link, &code, NEW_PASSWORD).await;
+    assert_eq!(
+        (saved.status, saved.location()),
+        (StatusCode::SEE_OTHER, "/login?reset=done"),
+        "{}",
+        saved.body
+    );
+    let notice = harbour.last_mail_to("jonas@harbour.example").await;
+    assert_eq!(notice.subject, "Ihr Passwort für Harbour Supply wurde geändert (jonas@harbour.example)");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use inzant_reset_core::hash::HashParams;
@@ -73,6 +73,7 @@ impl TestApp {
             cookies: BTreeMap::new(),
             origin: self.demo.public_url.clone(),
             peer: SocketAddr::new(ip, 40_000),
+            accept_language: None,
         }
     }
 
@@ -142,6 +143,8 @@ pub struct Browser {
     pub origin: String,
     /// The client address the server sees.
     pub peer: SocketAddr,
+    /// The `Accept-Language` it sends with every request, if any.
+    pub accept_language: Option<String>,
 }
 
 impl Browser {
@@ -150,6 +153,9 @@ impl Browser {
         if !self.cookies.is_empty() {
             let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
             request.headers_mut().insert(COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(language) = &self.accept_language {
+            request.headers_mut().entry(ACCEPT_LANGUAGE).or_insert(language.parse().unwrap());
         }
         // What the demo's server loop adds to every request.
         request.extensions_mut().insert(ConnectInfo(self.peer));
@@ -299,7 +305,7 @@ pub async fn complete_reset(app: &TestApp, email: &ReadEmail, password: &str) ->
     let mut user = app.browser();
     let page = user.get(&email.link_path).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Save New Password"), "{}", page.body);
+    assert!(page.body.contains("id=\"reset-form\""), "{}", page.body);
     let fields = [("code", email.code.as_str()), ("new_password", password), ("confirm_password", password)];
     user.post_form(&email.link_path, &fields).await
 }
@@ -374,9 +380,9 @@ pub async fn web_user_flow(app: &TestApp) {
     assert!(reused.body.contains("This reset link has already been used."), "{}", reused.body);
 }
 
-/// The device user Dana: the app sign-in works with the right password
-/// only; after a reset the new password works in the app and the old one
-/// does not; the website never signs Dana in.
+/// The device user Dana, who reads German: the app sign-in works with the
+/// right password only; after a reset (in German) the new password works in
+/// the app and the old one does not; the website never signs Dana in.
 pub async fn device_user_flow(app: &TestApp) {
     let dana = "dana.device@inzant.example";
     let old_password = app.password(dana);
@@ -395,10 +401,11 @@ pub async fn device_user_flow(app: &TestApp) {
     );
     let email = new_reset_email(app.mail.path(), &before);
     assert_eq!(email.to, dana);
+    assert_eq!(email.subject, "Passwort für Inzant Sales zurücksetzen (dana.device@inzant.example)");
 
     let saved = complete_reset(app, &email, NEW_PASSWORD).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    assert!(saved.location().ends_with("complete"), "device users go to the apps page: {}", saved.location());
+    assert_eq!(saved.location(), "complete?lang=de", "device users go to the apps page, in their language");
 
     assert_eq!(app_sign_in(app, dana, &old_password).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app_sign_in(app, dana, NEW_PASSWORD).await.status, StatusCode::OK);

@@ -118,6 +118,7 @@ impl Harbour {
             public_url: PUBLIC_URL.to_owned(),
             reset_secret: Some(SecretString::from("a test secret that is long enough for codes")),
             admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
+            locales_dir: inzant_existing_backend::config::LOCALES_DIR.into(),
         };
         let app = App::build(&config).await.unwrap();
         Self { app, db }
