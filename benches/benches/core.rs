@@ -50,6 +50,87 @@ fn strength_words(c: &mut Criterion) {
     group.finish();
 }
 
+/// The metrics' cost: a redeem (trigger and submit, at the default Argon2
+/// parameters) and a strength check through the service, with no recorder
+/// and with one recording every metric, side by side. Everything runs on
+/// the benchmark's thread so the recorder sees all of it.
+fn metrics_overhead(c: &mut Criterion) {
+    use futures::executor::block_on;
+    use inzant_reset_core::hash::Argon2id;
+    use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+    use inzant_reset_core::ports::InlinePolicy;
+    use inzant_reset_core::prelude::*;
+    use std::sync::Arc;
+
+    let directory = Arc::new(MemoryDirectory::new());
+    for (id, username, user_type) in
+        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
+    {
+        directory.insert(User {
+            id: UserId::new(id),
+            username: username.into(),
+            display_name: "Sam Web".into(),
+            email_to: None,
+            user_type,
+            has_password: true,
+            locale: None,
+            tenant: None,
+        });
+    }
+    let outbox = Arc::new(MemoryOutbox::new());
+    let mut config = ResetConfig::new("https://sales.inzant.example");
+    config.resend_cooldown = std::time::Duration::ZERO;
+    config.max_per_user_per_day = u32::MAX;
+    let Ok(keys) = CodeKeys::new(vec![4; 32], Vec::new()) else { return };
+    let Ok(hasher) = Argon2id::new(HashParams::default()) else { return };
+    let Ok(service) =
+        ResetService::builder(Arc::new(MemoryStore::new()), directory, outbox.clone(), keys, config)
+            .hasher(Arc::new(hasher))
+            .policy_runner(Arc::new(InlinePolicy))
+            .build()
+    else {
+        return;
+    };
+    let (admin, sam) = (UserId::new("1"), UserId::new("2"));
+    let password = "Velvet-Harbour-Lantern-42";
+    let redeem = || {
+        block_on(async {
+            let _ = service.trigger(&admin, &sam, Purpose::Reset).await;
+            if let Some((token, code)) = outbox.last_link_and_code() {
+                let form = SubmitForm {
+                    code: code.into(),
+                    new_password: password.into(),
+                    confirm_password: password.into(),
+                };
+                let _ = service.submit(&token, &form).await;
+            }
+        })
+    };
+    let Some(opened) = block_on(async {
+        let _ = service.trigger(&admin, &sam, Purpose::Reset).await;
+        let (token, _) = outbox.last_link_and_code()?;
+        service.open(&token).await.ok()
+    }) else {
+        return;
+    };
+    let typed = SecretString::from("Velvet-Harbour-Lantern");
+    let rate = || block_on(service.rate(black_box(&opened), &typed));
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+
+    let mut group = c.benchmark_group("metrics-overhead");
+    group.sample_size(20);
+    group.bench_function("strength-without-metrics", |b| b.iter(rate));
+    group.bench_function("strength-with-metrics", |b| {
+        b.iter(|| metrics::with_local_recorder(&recorder, rate))
+    });
+    group.sample_size(10);
+    group.bench_function("redeem-without-metrics", |b| b.iter(redeem));
+    group.bench_function("redeem-with-metrics", |b| {
+        b.iter(|| metrics::with_local_recorder(&recorder, redeem))
+    });
+    group.finish();
+}
+
 fn hashing(c: &mut Criterion) {
     let Ok(hasher) = Argon2id::new(HashParams::default()) else { return };
     let password = SecretString::from("Velvet-Harbour-Lantern-42");
@@ -63,5 +144,5 @@ fn codes(c: &mut Criterion) {
     c.bench_function("code-generate", |b| b.iter(|| Code::generate(black_box(&OsRandom))));
 }
 
-criterion_group!(benches, strength, strength_words, hashing, codes);
+criterion_group!(benches, strength, strength_words, metrics_overhead, hashing, codes);
 criterion_main!(benches);

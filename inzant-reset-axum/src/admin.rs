@@ -104,7 +104,6 @@ pub(crate) async fn trigger(
     };
     let user = UserId::new(id);
     let outcome = inner.service.trigger(&admin, &user, purpose).await;
-    log_service_failure(&outcome, &user, "a reset email could not be triggered");
     inner.gate.triggered(&mut parts, Answer { user: &user, outcome, words }).await
 }
 
@@ -128,16 +127,6 @@ async fn admin_post(
         return Err(refuse(StatusCode::FORBIDDEN, &words.text(Text::CrossSiteRefused)));
     }
     Ok((inner.gate.actor(parts).await?, body))
-}
-
-/// Logs an admin action the service could not carry out (its store or
-/// mailer failing), which the admin's answer only words.
-fn log_service_failure<T>(outcome: &Result<T, ResetError>, user: &UserId, what: &str) {
-    if let Err(error) = outcome
-        && error.is_service_failure()
-    {
-        tracing::error!(user = %user, %error, "{what}");
-    }
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -173,7 +162,6 @@ pub(crate) async fn cancel(
     };
     let user = UserId::new(id);
     let outcome = inner.service.cancel(&admin, &user).await;
-    log_service_failure(&outcome, &user, "a reset could not be cancelled");
     inner.gate.cancelled(&mut parts, Answer { user: &user, outcome, words }).await
 }
 

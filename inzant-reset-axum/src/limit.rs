@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use inzant_reset_core::service::OpenedRequest;
 
-/// How long an opened request is reused for strength checks. Submits
-/// always re-read the store, so a link that died meanwhile is still refused
-/// where it matters.
-const OPENED_TTL: Duration = Duration::from_secs(30);
+/// How long an opened request is reused for strength checks: at most one
+/// store read per link per second however fast the person types, and a link
+/// that is cancelled, used or expired meanwhile (on any instance) stops
+/// being rated within that second. Submits always re-read the store.
+const OPENED_TTL: Duration = Duration::from_secs(1);
 
 /// Recently opened requests by link digest.
 #[derive(Default)]
@@ -83,6 +84,57 @@ impl PerLink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opened_request_is_reused_for_less_than_a_second() {
+        let cache = OpenedCache::default();
+        let t0 = Instant::now();
+        assert!(cache.get(&[1; 32], t0).is_none());
+        cache.put([1; 32], opened(), t0);
+        assert!(cache.get(&[1; 32], t0 + Duration::from_millis(999)).is_some());
+        assert!(cache.get(&[1; 32], t0 + Duration::from_secs(1)).is_none(), "a cancel shows within a second");
+        cache.put([1; 32], opened(), t0);
+        cache.forget(&[1; 32]);
+        assert!(cache.get(&[1; 32], t0).is_none());
+    }
+
+    fn opened() -> OpenedRequest {
+        use inzant_reset_core::prelude::*;
+        use std::sync::Arc;
+        // An opened request, the way the service makes one.
+        let directory = Arc::new(inzant_reset_core::memory::MemoryDirectory::new());
+        for (id, user_type) in [("1", UserType::Admin), ("2", UserType::Web)] {
+            directory.insert(User {
+                id: UserId::new(id),
+                username: format!("{id}@example.com"),
+                display_name: String::new(),
+                email_to: None,
+                user_type,
+                has_password: true,
+                locale: None,
+                tenant: None,
+            });
+        }
+        let outbox = Arc::new(inzant_reset_core::memory::MemoryOutbox::new());
+        let service = ResetService::builder(
+            Arc::new(inzant_reset_core::memory::MemoryStore::new()),
+            directory,
+            outbox.clone(),
+            CodeKeys::new(vec![1; 32], vec![]).unwrap(),
+            ResetConfig::new("https://example.com"),
+        )
+        .build()
+        .unwrap();
+        futures_executor(async {
+            service.trigger(&UserId::new("1"), &UserId::new("2"), Purpose::Reset).await.unwrap();
+            let (token, _) = outbox.last_link_and_code().unwrap();
+            service.open(&token).await.unwrap()
+        })
+    }
+
+    fn futures_executor<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+    }
 
     #[test]
     fn each_link_gets_its_allowance_per_minute() {

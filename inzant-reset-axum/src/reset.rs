@@ -33,6 +33,8 @@ fn page(status: StatusCode, markup: Markup) -> Response {
 fn status_of(error: &ResetError) -> StatusCode {
     match error {
         ResetError::UnknownLink => StatusCode::NOT_FOUND,
+        // The form comes back with "try again": nothing the person typed was wrong.
+        ResetError::BreachCheckUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         error if error.is_service_failure() => StatusCode::SERVICE_UNAVAILABLE,
         error if error.is_dead_link() => StatusCode::GONE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,

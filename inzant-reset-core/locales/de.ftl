@@ -65,6 +65,7 @@ rule-digit = Eine Ziffer
 rule-symbol = Ein Sonderzeichen wie ! oder #
 rule-no-user-details = Weder Ihr Name noch Ihr Benutzername
 rule-no-control-characters = Keine Tabulatoren, Zeilenumbrüche oder anderen Steuerzeichen
+rule-not-breached = Nicht in bekannten Datenlecks enthalten
 
 ## Pages for links that cannot be used, and for failures
 
@@ -106,6 +107,7 @@ refusal-invalid-characters = Passwörter dürfen keine Steuerzeichen enthalten.
 refusal-passwords-differ = Die Passwörter stimmen nicht überein.
 # $level: the strength label the password got
 refusal-too-weak = Das neue Passwort ist noch nicht sicher genug: Es wird als „{ $level }“ eingestuft.
+refusal-breached = Dieses Passwort ist in einem Datenleck aufgetaucht; wählen Sie ein anderes.
 # $max: the most characters allowed
 refusal-too-long = Passwörter dürfen höchstens { $max } Zeichen lang sein.
 # $action: send, status or cancel
@@ -136,6 +138,7 @@ refusal-mail-failed = Die E-Mail an { $recipient } konnte nicht gesendet werden;
 refusal-password-not-saved = Ihr neues Passwort konnte nicht gespeichert werden. Bitten Sie Ihren Administrator, Ihnen eine neue E-Mail zum Zurücksetzen zu senden.
 refusal-hashing = Ihr neues Passwort konnte nicht gespeichert werden. Versuchen Sie es gleich noch einmal.
 refusal-unavailable = Der Dienst zum Zurücksetzen von Passwörtern ist derzeit nicht verfügbar. Versuchen Sie es gleich noch einmal.
+refusal-breach-check-unavailable = Ihr neues Passwort konnte gerade nicht mit bekannten Datenlecks abgeglichen werden. Versuchen Sie es gleich noch einmal.
 
 ## Requests the pages could not read
 

@@ -65,6 +65,8 @@ rule-digit = A number
 rule-symbol = A symbol, such as ! or #
 rule-no-user-details = Not your name or username
 rule-no-control-characters = No tabs, line breaks or other control characters
+# Listed only when the service has a breach source.
+rule-not-breached = Not found in known data breaches
 
 ## Pages for links that cannot be used, and for failures
 
@@ -106,6 +108,8 @@ refusal-invalid-characters = Passwords cannot contain control characters.
 refusal-passwords-differ = The passwords do not match.
 # $level: the strength label the password got
 refusal-too-weak = The new password is not strong enough yet: it is rated “{ $level }”.
+# The password was found in known data breaches (Pwned Passwords).
+refusal-breached = This password has appeared in a data breach; choose another.
 # $max: the most characters allowed
 refusal-too-long = Passwords can be at most { $max } characters.
 # $action: send, status or cancel
@@ -132,6 +136,8 @@ refusal-mail-failed = The email could not be sent to { $recipient }; no reset is
 refusal-password-not-saved = Your new password could not be saved. Ask your administrator to send a new reset email.
 refusal-hashing = Your new password could not be saved. Try again in a moment.
 refusal-unavailable = The password reset service is unavailable right now. Try again in a moment.
+# The breach source could not answer and the host refuses without it.
+refusal-breach-check-unavailable = Your new password could not be checked against known data breaches just now. Try again in a moment.
 
 ## Requests the pages could not read
 

@@ -68,6 +68,7 @@ rule-digit = Un número
 rule-symbol = Un símbolo, como ! o #
 rule-no-user-details = Ni su nombre ni su nombre de usuario
 rule-no-control-characters = Sin tabulaciones, saltos de línea ni otros caracteres de control
+rule-not-breached = Que no figure en filtraciones de datos conocidas
 
 ## Pages for links that cannot be used, and for failures
 
@@ -110,6 +111,7 @@ refusal-invalid-characters = Las contraseñas no pueden contener caracteres de c
 refusal-passwords-differ = Las contraseñas no coinciden.
 # $level: the strength label the password got
 refusal-too-weak = La nueva contraseña aún no es lo bastante segura: su nivel es «{ $level }».
+refusal-breached = Esta contraseña ha aparecido en una filtración de datos; elija otra.
 # $max: the most characters allowed
 refusal-too-long = Las contraseñas pueden tener como máximo { $max } caracteres.
 # $action: send, status or cancel
@@ -142,6 +144,7 @@ refusal-mail-failed = No se ha podido enviar el correo a { $recipient }; no hay 
 refusal-password-not-saved = No se ha podido guardar su nueva contraseña. Pida a su administrador que le envíe un nuevo correo de restablecimiento.
 refusal-hashing = No se ha podido guardar su nueva contraseña. Vuelva a intentarlo en unos instantes.
 refusal-unavailable = El servicio de restablecimiento de contraseñas no está disponible en este momento. Vuelva a intentarlo en unos instantes.
+refusal-breach-check-unavailable = No se ha podido comprobar ahora si su nueva contraseña figura en filtraciones de datos conocidas. Vuelva a intentarlo en unos instantes.
 
 ## Requests the pages could not read
 

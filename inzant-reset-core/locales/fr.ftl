@@ -68,6 +68,7 @@ rule-digit = Un chiffre
 rule-symbol = Un caractère spécial (# ou !, par exemple)
 rule-no-user-details = Ni votre nom ni votre nom d’utilisateur
 rule-no-control-characters = Pas de tabulations, de sauts de ligne ni d’autres caractères de contrôle
+rule-not-breached = Absent des fuites de données connues
 
 ## Pages for links that cannot be used, and for failures
 
@@ -110,6 +111,7 @@ refusal-invalid-characters = Les mots de passe ne peuvent pas contenir de caract
 refusal-passwords-differ = Les mots de passe ne correspondent pas.
 # $level: the strength label the password got
 refusal-too-weak = Le nouveau mot de passe n’est pas encore assez robuste : il est jugé « { $level } ».
+refusal-breached = Ce mot de passe figure dans une fuite de données ; choisissez-en un autre.
 # $max: the most characters allowed
 refusal-too-long = Les mots de passe ne peuvent pas dépasser { $max } caractères.
 # $action: send, status or cancel
@@ -142,6 +144,7 @@ refusal-mail-failed = L’e-mail n’a pas pu être envoyé à { $recipient } 
 refusal-password-not-saved = Votre nouveau mot de passe n’a pas pu être enregistré. Demandez à votre administrateur de vous envoyer un nouvel e-mail de réinitialisation.
 refusal-hashing = Votre nouveau mot de passe n’a pas pu être enregistré. Réessayez dans un instant.
 refusal-unavailable = Le service de réinitialisation des mots de passe est momentanément indisponible. Réessayez dans un instant.
+refusal-breach-check-unavailable = Votre nouveau mot de passe n’a pas pu être comparé aux fuites de données connues pour le moment. Réessayez dans un instant.
 
 ## Requests the pages could not read
 

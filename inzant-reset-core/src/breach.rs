@@ -157,12 +157,16 @@ impl RangeSuffix {
         if hex.len() != SUFFIX_LEN {
             return None;
         }
+        // Checked once at the end: ranges are read a line at a time, on every lookup.
         let mut bytes = [0; 18];
-        bytes[0] = nibble(hex[0])?;
+        let mut invalid = HEX_VALUES[usize::from(hex[0])];
+        bytes[0] = invalid;
         for (byte, pair) in bytes[1..].iter_mut().zip(hex[1..].chunks_exact(2)) {
-            *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+            let (high, low) = (HEX_VALUES[usize::from(pair[0])], HEX_VALUES[usize::from(pair[1])]);
+            invalid |= high | low;
+            *byte = (high << 4) | (low & 0x0f);
         }
-        Some(Self(bytes))
+        (invalid < 16).then_some(Self(bytes))
     }
 
     /// The 35 upper-case hexadecimal digits.
@@ -183,13 +187,26 @@ impl fmt::Debug for RangeSuffix {
     }
 }
 
-fn nibble(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+/// Each byte's value as a hexadecimal digit, or `0xFF`.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+fn nibble(digit: u8) -> Option<u8> {
+    let value = HEX_VALUES[usize::from(digit)];
+    (value < 16).then_some(value)
 }
 
 /// Why a range body (or one line of a mirror) could not be read. Never
@@ -239,6 +256,9 @@ pub enum LineProblem {
     /// An empty line before the last one.
     #[error("the line is empty")]
     EmptyLine,
+    /// Longer than any `HASH:COUNT` line (a sorted file searched by seeking).
+    #[error("the line is longer than any HASH:COUNT")]
+    TooLong,
 }
 
 /// One line of a range: a suffix and how often its hash was seen (0 for
@@ -305,6 +325,9 @@ impl Iterator for RangeEntries<'_> {
 fn split_line(line: &[u8], digits: usize) -> Result<(&[u8], u64), LineProblem> {
     if line.is_empty() {
         return Err(LineProblem::EmptyLine);
+    }
+    if line.get(digits) == Some(&b':') {
+        return Ok((&line[..digits], parse_count(&line[digits + 1..])?));
     }
     let colon = line.iter().position(|&b| b == b':').ok_or(LineProblem::NoColon)?;
     let (hash, count) = (&line[..colon], &line[colon + 1..]);
@@ -539,10 +562,54 @@ mod tests {
     fn sorted_file_lines_hold_whole_hashes() {
         let (sha1, count) = parse_hash_line(format!("{PASSWORD}:7\r").as_bytes()).unwrap();
         assert_eq!((sha1, count), (PasswordSha1::of("password"), 7));
-        assert_eq!(
-            parse_hash_line(b"5BAA6:1"),
-            Err(LineProblem::HashLength { expected: 40, found: 5 })
-        );
+        assert_eq!(parse_hash_line(b"5BAA6:1"), Err(LineProblem::HashLength { expected: 40, found: 5 }));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 256,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5baa_61e4_c9b9_3f3f),
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        #[test]
+        fn every_line_written_is_read_back(
+            entries in proptest::collection::vec((proptest::array::uniform20(0u8..), 0u64..u64::MAX, proptest::bool::ANY), 1..40),
+            crlf in proptest::bool::ANY,
+            final_end in proptest::bool::ANY,
+        ) {
+            let lines: Vec<String> = entries
+                .iter()
+                .map(|(bytes, count, lower)| {
+                    let suffix = PasswordSha1::from_bytes(*bytes).suffix();
+                    let suffix = if *lower { suffix.to_lowercase() } else { suffix };
+                    format!("{suffix}:{count}")
+                })
+                .collect();
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut body = lines.join(end);
+            if final_end {
+                body.push_str(end);
+            }
+            for (bytes, _, _) in &entries {
+                let sha1 = PasswordSha1::from_bytes(*bytes);
+                let expected: u64 = entries
+                    .iter()
+                    .filter(|(other, _, _)| PasswordSha1::from_bytes(*other).range_suffix() == sha1.range_suffix())
+                    .fold(0u64, |sum, (_, count, _)| sum.saturating_add(*count));
+                let found = parse_range(body.as_bytes(), &sha1.suffix()).unwrap();
+                proptest::prop_assert_eq!(found, (expected > 0).then_some(expected));
+            }
+        }
+
+        #[test]
+        fn any_bytes_are_read_or_refused_never_a_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let suffix = PasswordSha1::of("password").suffix();
+            let all_lines_read = range_entries(&body).all(|entry| entry.is_ok());
+            proptest::prop_assert_eq!(parse_range(&body, &suffix).is_ok(), all_lines_read);
+            let _ = parse_hash_line(&body);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::breach::BreachError;
 use crate::policy::StrengthReport;
 use crate::request::AdminAction;
 use crate::secret::RandomnessUnavailable;
@@ -90,7 +91,7 @@ port_error!(
 /// Every outcome of the reset flow other than success.
 ///
 /// `Display` describes what happened, for developers and logs; the
-/// sentence a person reads comes from [`crate::words::Wording::refusal`].
+/// sentence a person reads comes from [`crate::words::Words::refusal`].
 /// No variant ever carries a token, a code or a password.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -134,6 +135,11 @@ pub enum ResetError {
     /// The new password is below the policy's minimum level.
     #[error("the new password is rated {} (below the policy's minimum)", .0.level().as_str())]
     TooWeak(Box<StrengthReport>),
+    /// The breached-password source could not answer and the service is set
+    /// to refuse without it ([`crate::breach::OnUnavailable::Refuse`]): the
+    /// person is asked to try again. No attempt was counted.
+    #[error("the new password could not be checked against known data breaches")]
+    BreachCheckUnavailable(#[source] BreachError),
     /// The new password is longer than the policy allows.
     #[error("the new password is longer than {max} characters")]
     TooLong {

@@ -13,8 +13,10 @@
 //!    digests), the email from [`email`], older links superseded.
 //! 2. **Open** — [`ResetService::open`]: reads only; dead links say why.
 //! 3. **Strength** — [`policy::PasswordPolicy::evaluate`]: NFKC, length,
-//!    composition, zxcvbn, five [`policy::StrengthLevel`]s.
-//! 4. **Submit** — [`ResetService::submit`]: shape → match → policy → live →
+//!    composition, zxcvbn, five [`policy::StrengthLevel`]s; then, once the
+//!    rest is met, known data breaches ([`breach`], when the service has a
+//!    source).
+//! 4. **Submit** — [`ResetService::submit`]: shape → match → policy → breaches → live →
 //!    count the attempt and check the code → Argon2id ([`hash`]) → complete once.
 //! 5. **Status and cancel** — [`ResetService::status`], [`ResetService::cancel`]:
 //!    what the admin sees on the user's page, and stopping a live reset.
@@ -43,6 +45,7 @@ pub mod email;
 pub mod error;
 pub mod hash;
 pub mod memory;
+pub mod observe;
 pub mod policy;
 pub mod ports;
 pub mod request;
@@ -68,10 +71,13 @@ pub use service::{ResetConfig, ResetService};
 
 /// The names most hosts need, in one import.
 pub mod prelude {
+    pub use crate::breach::{BreachPolicy, OnUnavailable};
     pub use crate::email::{Email, EmailMessage, EmailSettings};
     pub use crate::error::{DirectoryError, HookError, MailError, ResetError};
     pub use crate::policy::{PasswordPolicy, StrengthLevel, StrengthReport};
-    pub use crate::ports::{AdminAction, Authorization, Mailer, ResetHooks, UserDirectory};
+    pub use crate::ports::{
+        AdminAction, Authorization, BreachedPasswords, Mailer, ResetHooks, UserDirectory,
+    };
     pub use crate::request::{Purpose, RequestId};
     pub use crate::secret::{CodeKeys, OsRandom};
     pub use crate::service::{

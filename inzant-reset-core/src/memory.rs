@@ -343,6 +343,23 @@ impl AuditSink for MemoryAudit {
             .cloned()
             .collect())
     }
+
+    async fn events_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: usize,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let mut found: Vec<AuditEvent> = {
+            let events = lock(&self.events);
+            events.iter().rev().filter(|e| from <= e.at && e.at < to).cloned().collect()
+        };
+        // Recorded order is time order only with one clock; newest first by
+        // time, the later recorded first among equal times (a stable sort).
+        found.sort_by_key(|e| std::cmp::Reverse(e.at));
+        found.truncate(limit);
+        Ok(found)
+    }
 }
 
 /// A clock that only moves when told to.
@@ -403,5 +420,40 @@ mod tests {
         assert!(listed[0].has_password, "the stored hash is a password");
         assert_eq!(directory.password_hash(&nell().id), Some(hash));
         assert_eq!(directory.find_by_username("NELL.NEW@inzant.example").map(|u| u.id), Some(nell().id));
+    }
+
+    #[test]
+    fn events_between_are_the_latest_in_the_window_newest_first() {
+        let t0 = time::macros::datetime!(2026-03-01 12:00 UTC);
+        let minute = time::Duration::minutes(1);
+        let audit = MemoryAudit::new();
+        let request = RequestId::from_uuid(uuid::Uuid::from_u128(7));
+        let event = |minutes: i32, kind: AuditKind| AuditEvent {
+            at: t0 + minute * minutes,
+            kind,
+            request,
+            user: nell().id,
+            actor: None,
+        };
+        // Recorded out of time order, as with several clocks.
+        let recorded = [
+            event(0, AuditKind::Issued { purpose: crate::request::Purpose::Reset }),
+            event(3, AuditKind::Completed),
+            event(1, AuditKind::WrongCode { attempts_left: 4 }),
+            event(5, AuditKind::NoticeSent),
+        ];
+        futures::executor::block_on(async {
+            for e in &recorded {
+                audit.record(e).await.unwrap();
+            }
+            let kinds = |events: Vec<AuditEvent>| events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>();
+            let all = audit.events_between(t0, t0 + minute * 6, 10).await.unwrap();
+            assert_eq!(kinds(all), ["notice_sent", "completed", "wrong_code", "issued"]);
+            // `from` is in, `to` is out; the oldest are dropped past the limit.
+            let window = audit.events_between(t0 + minute, t0 + minute * 5, 10).await.unwrap();
+            assert_eq!(kinds(window), ["completed", "wrong_code"]);
+            let latest = audit.events_between(t0, t0 + minute * 6, 2).await.unwrap();
+            assert_eq!(kinds(latest), ["notice_sent", "completed"]);
+        });
     }
 }

@@ -101,7 +101,9 @@
 //!
 //! Length (8–128 by default), composition (upper, lower, digit, symbol),
 //! [`Rule::NoUserDetails`] (not the user's name or username) and
-//! [`Rule::NoControlCharacters`]: [`PasswordPolicy::rules`] lists those a
+//! [`Rule::NoControlCharacters`], and [`Rule::NotBreached`] when the service
+//! has a breach source (it looks the password up once the rest is met; the
+//! policy itself stays pure): [`PasswordPolicy::rules`] lists those a
 //! policy enforces, in the order a page shows them; a report lists those a
 //! password does not meet in [`StrengthReport::unmet`]. Every reason a
 //! submit refuses a password for its content is one of them.
@@ -210,12 +212,17 @@ pub enum Rule {
     /// No control characters (tab, newline, NUL, …: [`char::is_control`]),
     /// which submits refuse.
     NoControlCharacters,
+    /// Not found in known data breaches (NIST SP 800-63B), as the service's
+    /// breach source says ([`crate::ports::BreachedPasswords`]). The policy
+    /// is pure and never looks it up: the service checks once every other
+    /// rule is met and marks the report ([`StrengthReport::mark_breached`]).
+    NotBreached,
 }
 
 impl Rule {
     /// The machine name used in JSON (`"length"`, `"max_length"`, `"uppercase"`,
     /// `"lowercase"`, `"digit"`, `"symbol"`, `"no_user_details"`,
-    /// `"no_control_characters"`).
+    /// `"no_control_characters"`, `"not_breached"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::MinLength => "length",
@@ -226,6 +233,7 @@ impl Rule {
             Self::Symbol => "symbol",
             Self::NoUserDetails => "no_user_details",
             Self::NoControlCharacters => "no_control_characters",
+            Self::NotBreached => "not_breached",
         }
     }
 }
@@ -277,6 +285,23 @@ impl StrengthReport {
     pub fn suggestions(&self) -> &[String] {
         &self.suggestions
     }
+
+    /// Whether the breach source found the password ([`Rule::NotBreached`] unmet).
+    pub fn is_breached(&self) -> bool {
+        self.unmet.contains(&Rule::NotBreached)
+    }
+
+    /// Marks the password as found in known data breaches: [`Rule::NotBreached`]
+    /// unmet (listed last, as the rules are), "Too Weak", not acceptable.
+    /// For the service, which looks passwords up; the score, warning and
+    /// suggestions stay zxcvbn's.
+    pub fn mark_breached(&mut self) {
+        if !self.is_breached() {
+            self.unmet.push(Rule::NotBreached);
+        }
+        self.level = StrengthLevel::TooWeak;
+        self.acceptable = false;
+    }
 }
 
 /// The password policy. [`PasswordPolicy::default`] is the Inzant policy:
@@ -318,6 +343,11 @@ pub struct PasswordPolicy {
     pub minimum_level: StrengthLevel,
     /// Words passed to zxcvbn for every user, besides the user's own.
     pub product_words: Vec<String>,
+    /// Whether passwords are looked up in known data breaches
+    /// ([`Rule::NotBreached`], listed by [`PasswordPolicy::rules`]). The
+    /// service sets it: true when it was given a breach source
+    /// (`ResetServiceBuilder::breached_passwords`), false otherwise.
+    pub check_breaches: bool,
 }
 
 impl Default for PasswordPolicy {
@@ -332,6 +362,7 @@ impl Default for PasswordPolicy {
             forbid_user_details: true,
             minimum_level: StrengthLevel::Acceptable,
             product_words: ["inzant", "sales", "tradeshow"].map(String::from).to_vec(),
+            check_breaches: false,
         }
     }
 }
@@ -359,9 +390,10 @@ impl PasswordPolicy {
     }
 
     /// The rules this policy enforces, in the order a page should list
-    /// them: length, composition, the user's details, characters. A rule
-    /// switched off is not listed; the maximum length and the control
-    /// characters are always enforced (submits refuse them).
+    /// them: length, composition, the user's details, characters, known
+    /// breaches (when [`PasswordPolicy::check_breaches`]). A rule switched
+    /// off is not listed; the maximum length and the control characters
+    /// are always enforced (submits refuse them).
     ///
     /// # Examples
     ///
@@ -382,6 +414,7 @@ impl PasswordPolicy {
             (self.require_symbol, Rule::Symbol),
             (self.forbid_user_details, Rule::NoUserDetails),
             (true, Rule::NoControlCharacters),
+            (self.check_breaches, Rule::NotBreached),
         ]
         .into_iter()
         .filter_map(|(on, rule)| on.then_some(rule))
@@ -478,6 +511,8 @@ impl PasswordPolicy {
                     user_details::contains_detail(password, &user_details::forbidden_details(user_inputs))
                 }
                 Rule::NoControlCharacters => has_control,
+                // Looked up by the service once the rest is met.
+                Rule::NotBreached => false,
             })
             .collect();
 
@@ -705,6 +740,24 @@ mod tests {
             [Rule::MinLength, Rule::MaxLength, Rule::NoControlCharacters],
             "length and characters are always enforced: submits refuse them"
         );
+    }
+
+    #[test]
+    fn the_breach_rule_is_listed_when_checked_and_marked_by_the_service() {
+        assert!(!PasswordPolicy::default().rules().contains(&Rule::NotBreached));
+        let policy = PasswordPolicy { check_breaches: true, ..PasswordPolicy::default() };
+        assert_eq!(policy.rules().last(), Some(&Rule::NotBreached));
+        assert_eq!(Rule::NotBreached.as_str(), "not_breached");
+        // The pure policy never finds a password breached.
+        let mut report = policy.evaluate("Velvet-Harbour-Lantern-42", &SAM);
+        assert!(report.is_acceptable() && !report.is_breached());
+        assert_eq!(report.level(), StrengthLevel::Strong);
+        report.mark_breached();
+        report.mark_breached();
+        assert_eq!(report.unmet(), [Rule::NotBreached]);
+        assert_eq!(report.level(), StrengthLevel::TooWeak);
+        assert!(!report.is_acceptable() && report.is_breached());
+        assert_eq!(report.score(), 4, "zxcvbn's score stays");
     }
 
     #[test]

@@ -256,6 +256,21 @@ pub trait AuditSink: Debug + Send + Sync + 'static {
         let _ = (user, limit);
         Ok(Vec::new())
     }
+
+    /// The `limit` most recent events recorded at or after `from` and before
+    /// `to`, newest first, every kind included: what a trend over days (emails
+    /// sent, completed, expired, …) is computed from. When more than `limit`
+    /// match, the oldest are left out. Sinks that cannot read back (logs)
+    /// return none, and admins then see no trend.
+    async fn events_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: usize,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let _ = (from, to, limit);
+        Ok(Vec::new())
+    }
 }
 
 /// The host's reactions to a finished reset.

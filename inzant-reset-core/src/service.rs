@@ -7,7 +7,10 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
 
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
@@ -15,10 +18,13 @@ use time::OffsetDateTime;
 use std::collections::HashMap;
 
 use crate::audit::{AuditEvent, AuditKind, TracingAudit};
+use crate::breach::{BreachError, BreachPolicy, OnUnavailable, PasswordSha1};
 use crate::email::{EmailSettings, password_changed_email, reset_email};
 use crate::error::{ConfigError, HashError, ResetError, Result, StoreError};
 use crate::hash::{Argon2id, HashParams, PasswordHash};
-use crate::policy::{PasswordPolicy, StrengthReport, normalize_password};
+use crate::observe;
+use crate::policy::{PasswordPolicy, Rule, StrengthReport, normalize_password};
+use crate::ports::BreachedPasswords;
 use crate::ports::{
     AdminAction, AdminsOnly, AuditSink, Authorization, Clock, Finish, Hasher, IssueLimits, IssueOutcome,
     Mailer, NoHooks, PolicyRunner, ResetHooks, ResetStore, SystemClock, UserDirectory,
@@ -179,6 +185,24 @@ pub struct ResetServiceBuilder {
     email: EmailSettings,
     catalogues: Arc<Catalogues>,
     product: Product,
+    breached: Option<Breaches>,
+}
+
+/// The breach source and how it is used.
+#[derive(Debug, Clone)]
+struct Breaches {
+    source: Arc<dyn BreachedPasswords>,
+    policy: BreachPolicy,
+}
+
+/// What the breach source said about a password.
+enum BreachCheck {
+    /// Not found often enough to refuse, or no source.
+    Clean,
+    /// Seen at least the threshold's number of times.
+    Breached,
+    /// The source could not answer (already logged).
+    Unavailable { error: BreachError, refuse: bool },
 }
 
 impl ResetServiceBuilder {
@@ -234,6 +258,19 @@ impl ResetServiceBuilder {
         self
     }
 
+    /// Refuse passwords found in known data breaches (NIST SP 800-63B):
+    /// [`Rule::NotBreached`] joins the policy's rules, and `source` (the
+    /// Pwned Passwords range API or a local mirror, crate
+    /// `inzant-reset-breach`) is asked about the SHA-1 of each password
+    /// that meets every other rule, as it is rated and on every submit.
+    /// `policy` says from how many sightings a password is refused and
+    /// whether it is allowed (the default) or refused when the source
+    /// cannot answer; either way a warning is logged.
+    pub fn breached_passwords(mut self, source: Arc<dyn BreachedPasswords>, policy: BreachPolicy) -> Self {
+        self.breached = Some(Breaches { source, policy });
+        self
+    }
+
     /// Send emails as `email` says (sender, reply-to) instead of from the
     /// product's address.
     pub fn email(mut self, email: EmailSettings) -> Self {
@@ -266,6 +303,7 @@ impl ResetServiceBuilder {
     /// whose minimum length exceeds its maximum, invalid hash parameters, or
     /// threads that could not be started.
     pub fn build(self) -> Result<ResetService, ConfigError> {
+        observe::describe();
         let c = &self.config;
         let public_url = PublicUrl::parse(&c.public_url)?;
         for ttl in [c.reset_ttl, c.create_ttl] {
@@ -285,11 +323,15 @@ impl ResetServiceBuilder {
         if self.policy.min_length > self.policy.max_length || self.policy.max_length == 0 {
             return Err(ConfigError::new("the policy's minimum length exceeds its maximum"));
         }
+        if self.breached.as_ref().is_some_and(|breaches| breaches.policy.threshold == 0) {
+            return Err(ConfigError::new("the breached-password threshold must be at least 1"));
+        }
         let hasher: Arc<dyn Hasher> = match self.hasher {
             Some(hasher) => hasher,
             None => Arc::new(Argon2Workers::new(Argon2id::new(self.hash_params)?, c.workers)?),
         };
         let mut policy = self.policy;
+        policy.check_breaches = self.breached.is_some();
         // The policy's default product words are Inzant's: they follow the product.
         if policy.product_words == Product::inzant().words {
             policy.product_words = self.product.words.clone();
@@ -315,6 +357,7 @@ impl ResetServiceBuilder {
             email: self.email,
             catalogues: self.catalogues,
             product: self.product,
+            breached: self.breached,
         })
     }
 }
@@ -383,6 +426,7 @@ pub struct ResetService {
     email: EmailSettings,
     catalogues: Arc<Catalogues>,
     product: Product,
+    breached: Option<Breaches>,
 }
 
 impl fmt::Debug for ResetService {
@@ -391,6 +435,7 @@ impl fmt::Debug for ResetService {
             .field("store", &self.store)
             .field("config", &self.config)
             .field("policy", &self.policy)
+            .field("breached", &self.breached)
             .finish_non_exhaustive()
     }
 }
@@ -426,6 +471,7 @@ impl ResetService {
             email: EmailSettings::default(),
             catalogues: Arc::new(Catalogues::shipped()),
             product: Product::inzant(),
+            breached: None,
         }
     }
 
@@ -437,6 +483,13 @@ impl ResetService {
     /// The password policy in force.
     pub fn policy(&self) -> &PasswordPolicy {
         &self.policy
+    }
+
+    /// The rules a page lists under the password field, in order: the
+    /// policy's, with [`Rule::NotBreached`] when the service has a breach
+    /// source.
+    pub fn rules(&self) -> Vec<Rule> {
+        self.policy.rules()
     }
 
     /// Where the routes are served: links are built from it.
@@ -499,6 +552,29 @@ impl ResetService {
     /// [`ResetError::MailFailed`] (the new request is revoked, earlier ones
     /// keep working), and service failures.
     pub async fn trigger(&self, actor: &UserId, user: &UserId, purpose: Purpose) -> Result<TriggerReceipt> {
+        let span = tracing::info_span!(
+            "inzant_reset.trigger",
+            purpose = purpose.as_str(),
+            request = Empty,
+            outcome = Empty
+        );
+        async {
+            let outcome = self.trigger_steps(actor, user, purpose).await;
+            let label = outcome.as_ref().map_or_else(observe::outcome, |_| "ok");
+            metrics::counter!(observe::TRIGGERED, "purpose" => purpose.as_str(), "outcome" => label)
+                .increment(1);
+            if let Ok(receipt) = &outcome {
+                Span::current().record("request", tracing::field::display(receipt.request));
+            }
+            Span::current().record("outcome", label);
+            observe::log_outcome("trigger", &outcome);
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn trigger_steps(&self, actor: &UserId, user: &UserId, purpose: Purpose) -> Result<TriggerReceipt> {
         let (_admin, user) = self.authorize(actor, user, AdminAction::SendReset(purpose)).await?;
         if purpose == Purpose::Create && user.has_password {
             // The create email says "It has no password yet": it would be untrue.
@@ -549,11 +625,14 @@ impl ResetService {
             request.expires_at,
         );
         if let Err(source) = self.mailer.send(&email).await {
-            tracing::warn!(request = %id, user = %user.id, error = %source, "reset email could not be sent; revoking");
-            if let Err(error) = self.store.finish(id, Finish::Revoke, self.clock.now()).await {
+            metrics::counter!(observe::MAIL_FAILURES, "email" => "reset").increment(1);
+            match self.store.finish(id, Finish::Revoke, self.clock.now()).await {
+                Ok(_) => metrics::counter!(observe::ENDED, "reason" => "revoked").increment(1),
                 // Nobody holds this request's link or code (they were never
                 // delivered), so it is unusable even though the store kept it.
-                tracing::error!(request = %id, %error, "could not revoke an undelivered reset request");
+                Err(error) => {
+                    tracing::error!(request = %id, error = %observe::cause_chain(&error), "could not revoke an undelivered reset request");
+                }
             }
             self.record(AuditKind::MailFailed, &request, Some(actor)).await;
             return Err(ResetError::MailFailed { recipient: user.username, source });
@@ -564,11 +643,12 @@ impl ResetService {
             Ok(older) => {
                 // The ending belongs to each request that ended, not to the new one.
                 for replaced in older {
+                    metrics::counter!(observe::ENDED, "reason" => "superseded").increment(1);
                     self.record_for(AuditKind::Superseded, replaced, &request.user, Some(actor)).await;
                 }
             }
             Err(error) => {
-                tracing::error!(request = %id, %error, "the new reset email was sent but older requests could not be superseded");
+                tracing::error!(request = %id, error = %observe::cause_chain(&error), "the new reset email was sent but older requests could not be superseded");
             }
         }
         tracing::info!(request = %id, user = %user.id, purpose = purpose.as_str(), "reset email sent");
@@ -590,6 +670,23 @@ impl ResetService {
     /// [`ResetError::AlreadyUsed`], [`ResetError::Superseded`],
     /// [`ResetError::Locked`], [`ResetError::Revoked`]; service failures.
     pub async fn open(&self, token: &str) -> Result<OpenedRequest> {
+        let span = tracing::info_span!("inzant_reset.open", request = Empty, outcome = Empty);
+        async {
+            let outcome = self.open_steps(token).await;
+            let label = outcome.as_ref().map_or_else(observe::outcome, |_| "ok");
+            metrics::counter!(observe::OPENED, "outcome" => label).increment(1);
+            if let Ok(opened) = &outcome {
+                Span::current().record("request", tracing::field::display(opened.request));
+            }
+            Span::current().record("outcome", label);
+            observe::log_outcome("open", &outcome);
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn open_steps(&self, token: &str) -> Result<OpenedRequest> {
         let request = self.lookup(token).await?;
         let now = self.clock.now();
         self.refuse_unless_live(&request, now)?;
@@ -639,9 +736,21 @@ impl ResetService {
     /// **Strength.** Rates `password` for the user of an opened request,
     /// on the policy's threads (it runs on every keystroke).
     pub async fn rate(&self, opened: &OpenedRequest, password: &SecretString) -> StrengthReport {
-        self.policy_runner
+        let span = tracing::debug_span!("inzant_reset.rate", request = %opened.request);
+        let started = Instant::now();
+        let mut report = self
+            .policy_runner
             .evaluate(Arc::clone(&self.policy), password.clone(), opened.strength_inputs.clone())
-            .await
+            .instrument(span)
+            .await;
+        metrics::histogram!(observe::STRENGTH).record(started.elapsed().as_secs_f64());
+        // Looked up once the rest is met: not for every prefix typed.
+        if report.is_acceptable()
+            && let BreachCheck::Breached = self.breach_check(password, "rate").await
+        {
+            report.mark_breached();
+        }
+        report
     }
 
     /// **Strength** for a link: [`ResetService::open`] then [`ResetService::rate`].
@@ -654,7 +763,8 @@ impl ResetService {
     }
 
     /// **Submit.** Checks, in this order: the form's shape and sizes, that the
-    /// passwords match, the policy (none of these uses an attempt), that the
+    /// passwords match, the policy, known data breaches when the service has
+    /// a breach source (none of these uses an attempt), that the
     /// request is live, and then — atomically counting the attempt first —
     /// the code. On the right code the password is hashed and the request
     /// completed exactly once; then the host's hooks run, a "password changed"
@@ -663,7 +773,22 @@ impl ResetService {
     /// # Errors
     /// Every user-facing refusal of [`ResetError`]; service failures.
     pub async fn submit(&self, token: &str, form: &SubmitForm) -> Result<ResetOutcome> {
+        let span = tracing::info_span!("inzant_reset.submit", request = Empty, outcome = Empty);
+        async {
+            let outcome = self.submit_steps(token, form).await;
+            let label = outcome.as_ref().map_or_else(observe::outcome, |_| "ok");
+            metrics::counter!(observe::SUBMITS, "outcome" => label).increment(1);
+            Span::current().record("outcome", label);
+            observe::log_outcome("submit", &outcome);
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn submit_steps(&self, token: &str, form: &SubmitForm) -> Result<ResetOutcome> {
         let request = self.lookup(token).await?;
+        Span::current().record("request", tracing::field::display(request.id));
 
         let code = Code::parse(form.code.expose_secret()).ok_or(ResetError::InvalidCode)?;
         let new_password = form.new_password.expose_secret();
@@ -690,6 +815,19 @@ impl ResetService {
         if !report.is_acceptable() {
             return Err(ResetError::TooWeak(Box::new(report)));
         }
+        match self.breach_check(&normalized, "submit").await {
+            BreachCheck::Clean => {}
+            BreachCheck::Breached => {
+                tracing::info!(request = %request.id, user = %user.id, "a password found in known data breaches was refused");
+                let mut report = report;
+                report.mark_breached();
+                return Err(ResetError::TooWeak(Box::new(report)));
+            }
+            BreachCheck::Unavailable { error, refuse: true } => {
+                return Err(ResetError::BreachCheckUnavailable(error));
+            }
+            BreachCheck::Unavailable { refuse: false, .. } => {}
+        }
 
         let now = self.clock.now();
         self.refuse_unless_live(&request, now)?;
@@ -699,6 +837,8 @@ impl ResetService {
         let Some(attempts) = self.store.count_attempt(request.id, max, now).await? else {
             return Err(self.why_not_counted(&request, right_code).await);
         };
+        let result = if right_code { "right" } else { "wrong" };
+        metrics::counter!(observe::CODE_ATTEMPTS, "result" => result).increment(1);
         if !right_code {
             let attempts_left = max.saturating_sub(attempts);
             if attempts_left == 0 {
@@ -706,6 +846,7 @@ impl ResetService {
                     // A right code completed it (or an admin cancelled it) meanwhile.
                     return Err(self.why_not_live(&request).await);
                 }
+                metrics::counter!(observe::ENDED, "reason" => "locked").increment(1);
                 self.record(AuditKind::Locked, &request, None).await;
                 return Err(ResetError::Locked);
             }
@@ -716,10 +857,14 @@ impl ResetService {
         let hash = self.hasher.hash(normalized).await?;
         self.complete(&request, &user, &hash).await?;
         self.record(AuditKind::Completed, &request, None).await;
+        metrics::counter!(observe::COMPLETED, "user_type" => user.user_type.as_str()).increment(1);
+        let took = (self.clock.now() - request.created_at).as_seconds_f64().max(0.0);
+        metrics::histogram!(observe::TIME_TO_COMPLETE).record(took);
         tracing::info!(request = %request.id, user = %user.id, "password reset completed");
 
         if let Err(error) = self.hooks.password_changed(&user).await {
-            tracing::error!(user = %user.id, %error, "the host's password-changed hook failed");
+            metrics::counter!(observe::HOOK_FAILURES).increment(1);
+            tracing::error!(request = %request.id, user = %user.id, error = %observe::cause_chain(&error), "the host's password-changed hook failed");
             self.record(AuditKind::HookFailed, &request, None).await;
         }
         let notice =
@@ -727,7 +872,8 @@ impl ResetService {
         match self.mailer.send(&notice).await {
             Ok(()) => self.record(AuditKind::NoticeSent, &request, None).await,
             Err(error) => {
-                tracing::warn!(user = %user.id, %error, "the password-changed notice could not be sent");
+                metrics::counter!(observe::MAIL_FAILURES, "email" => "notice").increment(1);
+                tracing::warn!(request = %request.id, user = %user.id, error = %observe::cause_chain(&error), "the password-changed notice could not be sent");
                 self.record(AuditKind::NoticeFailed, &request, None).await;
             }
         }
@@ -747,6 +893,18 @@ impl ResetService {
     /// # Errors
     /// [`ResetError::NotAllowed`], [`ResetError::UnknownUser`], service failures.
     pub async fn status(&self, actor: &UserId, user: &UserId) -> Result<ResetStatus> {
+        let span = tracing::info_span!("inzant_reset.status", outcome = Empty);
+        async {
+            let outcome = self.status_steps(actor, user).await;
+            Span::current().record("outcome", outcome.as_ref().map_or_else(observe::outcome, |_| "ok"));
+            observe::log_outcome("status", &outcome);
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn status_steps(&self, actor: &UserId, user: &UserId) -> Result<ResetStatus> {
         let (_actor, user) = self.authorize(actor, user, AdminAction::ViewStatus).await?;
         let now = self.clock.now();
         let mut names = Names::default();
@@ -802,6 +960,21 @@ impl ResetService {
     /// [`ResetError::NothingToCancel`] (no live request, or it was used or
     /// ended a moment ago), service failures.
     pub async fn cancel(&self, actor: &UserId, user: &UserId) -> Result<CancelReceipt> {
+        let span = tracing::info_span!("inzant_reset.cancel", request = Empty, outcome = Empty);
+        async {
+            let outcome = self.cancel_steps(actor, user).await;
+            if let Ok(receipt) = &outcome {
+                Span::current().record("request", tracing::field::display(receipt.request));
+            }
+            Span::current().record("outcome", outcome.as_ref().map_or_else(observe::outcome, |_| "ok"));
+            observe::log_outcome("cancel", &outcome);
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn cancel_steps(&self, actor: &UserId, user: &UserId) -> Result<CancelReceipt> {
         let (actor, user) = self.authorize(actor, user, AdminAction::Cancel).await?;
         let now = self.clock.now();
         let max = self.config.max_attempts;
@@ -812,6 +985,7 @@ impl ResetService {
                 continue;
             }
             if self.store.finish(request.id, Finish::Cancel, now).await? {
+                metrics::counter!(observe::ENDED, "reason" => "cancelled").increment(1);
                 self.record(AuditKind::Cancelled, &request, Some(&actor.id)).await;
                 tracing::info!(request = %request.id, user = %user.id, actor = %actor.id, "reset cancelled");
                 cancelled.get_or_insert(request.id);
@@ -830,8 +1004,22 @@ impl ResetService {
     /// # Errors
     /// Store failures.
     pub async fn purge(&self, retention: Duration) -> Result<u64> {
-        let before = self.clock.now() - retention.clamp(Duration::from_secs(24 * 3600), MAX_TTL);
-        Ok(self.store.purge(before).await?)
+        let span = tracing::info_span!("inzant_reset.purge", purged = Empty);
+        async {
+            let before = self.clock.now() - retention.clamp(Duration::from_secs(24 * 3600), MAX_TTL);
+            let outcome = self.store.purge(before).await.map_err(ResetError::from);
+            if let Ok(purged) = &outcome {
+                metrics::counter!(observe::PURGED).increment(*purged);
+                Span::current().record("purged", purged);
+                if *purged > 0 {
+                    tracing::info!(purged, "purged old password reset requests");
+                }
+            }
+            observe::log_outcome("purge", &outcome);
+            outcome
+        }
+        .instrument(span)
+        .await
     }
 
     /// Completes the request exactly once and saves the hash: in one
@@ -846,7 +1034,7 @@ impl ResetService {
                     return Err(self.why_not_live(request).await);
                 }
                 if let Err(error) = self.directory.set_password_hash(&user.id, hash).await {
-                    tracing::error!(request = %request.id, user = %user.id, %error, "reset completed but the password hash was not saved");
+                    // Logged once, with its cause, as the submit's failure.
                     self.record(AuditKind::PasswordNotSaved, request, None).await;
                     return Err(ResetError::PasswordNotSaved(error));
                 }
@@ -857,6 +1045,28 @@ impl ResetService {
             return Err(self.why_not_live(request).await);
         }
         Ok(())
+    }
+
+    /// Asks the breach source, if any, about `password`; when it cannot
+    /// answer, logs a warning saying what the host chose to do about it.
+    async fn breach_check(&self, password: &SecretString, step: &'static str) -> BreachCheck {
+        let Some(breaches) = &self.breached else {
+            return BreachCheck::Clean;
+        };
+        let sha1 = PasswordSha1::of(password.expose_secret());
+        match breaches.source.occurrences(&sha1).await {
+            Ok(count) if breaches.policy.refuses(count) => BreachCheck::Breached,
+            Ok(_) => BreachCheck::Clean,
+            Err(error) => {
+                let refuse = breaches.policy.on_unavailable == OnUnavailable::Refuse;
+                if refuse {
+                    tracing::warn!(step, %error, "the breached-password source could not answer; saving is refused until it does (on_unavailable = refuse)");
+                } else {
+                    tracing::warn!(step, %error, "the breached-password source could not answer; the password is allowed unchecked (on_unavailable = allow)");
+                }
+                BreachCheck::Unavailable { error, refuse }
+            }
+        }
     }
 
     async fn lookup(&self, token: &str) -> Result<ResetRequest> {

@@ -10,6 +10,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use async_trait::async_trait;
 use futures::channel::oneshot;
@@ -17,6 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{ConfigError, HashError};
 use crate::hash::{Argon2id, PasswordHash, needs_rehash, verify};
+use crate::observe;
 use crate::policy::{PasswordPolicy, StrengthReport};
 use crate::ports::{Hasher, InlinePolicy, PolicyRunner};
 
@@ -25,10 +27,20 @@ pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-enum Argon2Job {
+enum Argon2Work {
     Hash(SecretString, oneshot::Sender<Result<PasswordHash, HashError>>),
     Verify(SecretString, String, oneshot::Sender<Result<bool, HashError>>),
 }
+
+/// A hash or check, and when it was queued (for the queue-wait metric).
+struct Argon2Job {
+    work: Argon2Work,
+    queued: Instant,
+}
+
+/// Jobs queued and not yet picked up by a thread: one gauge per process,
+/// whatever the number of services in it.
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
 
 /// A [`Hasher`] that runs Argon2id on `threads` dedicated threads, each
 /// holding one hash's working memory (19 MiB at the default parameters) for
@@ -71,15 +83,25 @@ impl Argon2Workers {
                     loop {
                         // Holding the lock while waiting is what hands each job to one idle thread.
                         let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                        let Ok(Argon2Job { work, queued }) = job else { break };
+                        let depth = QUEUED.fetch_sub(1, Ordering::AcqRel).saturating_sub(1);
+                        metrics::gauge!(observe::HASH_QUEUE_DEPTH).set(depth as f64);
+                        let started = Instant::now();
+                        metrics::histogram!(observe::HASH_QUEUE_WAIT)
+                            .record((started - queued).as_secs_f64());
+                        // Timed before answering, so the caller sees the figure recorded.
                         // A caller that went away no longer wants the answer: sends may fail.
-                        match job {
-                            Ok(Argon2Job::Hash(password, reply)) => {
-                                let _ = reply.send(argon2.hash_password_in(&password, &mut memory));
+                        match work {
+                            Argon2Work::Hash(password, reply) => {
+                                let hashed = argon2.hash_password_in(&password, &mut memory);
+                                metrics::histogram!(observe::HASH).record(started.elapsed().as_secs_f64());
+                                let _ = reply.send(hashed);
                             }
-                            Ok(Argon2Job::Verify(password, hash, reply)) => {
-                                let _ = reply.send(verify(&password, &hash));
+                            Argon2Work::Verify(password, hash, reply) => {
+                                let verified = verify(&password, &hash);
+                                metrics::histogram!(observe::HASH).record(started.elapsed().as_secs_f64());
+                                let _ = reply.send(verified);
                             }
-                            Err(_) => break,
                         }
                     }
                 })
@@ -109,6 +131,15 @@ impl Argon2Workers {
     pub fn argon2(&self) -> &Argon2id {
         &self.argon2
     }
+
+    fn enqueue(&self, work: Argon2Work) -> Result<(), HashError> {
+        let depth = QUEUED.fetch_add(1, Ordering::AcqRel) + 1;
+        metrics::gauge!(observe::HASH_QUEUE_DEPTH).set(depth as f64);
+        self.jobs.send(Argon2Job { work, queued: Instant::now() }).map_err(|_| {
+            QUEUED.fetch_sub(1, Ordering::AcqRel);
+            HashError::new("the Argon2 threads have stopped")
+        })
+    }
 }
 
 /// Releases a sign-in check's place in the queue however it ends.
@@ -124,9 +155,7 @@ impl Drop for Waiting {
 impl Hasher for Argon2Workers {
     async fn hash(&self, password: SecretString) -> Result<PasswordHash, HashError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Argon2Job::Hash(password, reply))
-            .map_err(|_| HashError::new("the Argon2 threads have stopped"))?;
+        self.enqueue(Argon2Work::Hash(password, reply))?;
         answer.await.map_err(|e| HashError::with_source("an Argon2 thread stopped", e))?
     }
 
@@ -139,9 +168,7 @@ impl Hasher for Argon2Workers {
             )));
         }
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Argon2Job::Verify(password, hash.to_owned(), reply))
-            .map_err(|_| HashError::new("the Argon2 threads have stopped"))?;
+        self.enqueue(Argon2Work::Verify(password, hash.to_owned(), reply))?;
         answer.await.map_err(|e| HashError::with_source("an Argon2 thread stopped", e))?
     }
 

@@ -100,7 +100,7 @@ async fn trace_logs_of_a_whole_flow_contain_no_secret() {
     service.submit(&token, &submit(&code, password)).await.unwrap();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("reset email could not be sent"), "capture works: {logs}");
+    assert!(logs.contains("could not be sent"), "capture works: {logs}");
     assert!(logs.contains("password reset completed"));
     assert!(logs.contains("password-changed hook failed"));
     for secret in [token.as_str(), code.as_str(), password, "Weakling-pass"] {

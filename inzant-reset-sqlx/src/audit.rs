@@ -25,6 +25,7 @@ pub struct PgAudit {
     insert: Arc<str>,
     pub(crate) for_request: Arc<str>,
     pub(crate) for_user: Arc<str>,
+    pub(crate) between: Arc<str>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -63,12 +64,19 @@ impl PgAudit {
             "SELECT at, kind, request_id, user_id, actor, purpose, attempts_left FROM {t} \
              WHERE user_id = $1 AND kind <> 'wrong_code' ORDER BY id DESC LIMIT $2"
         );
+        // A backward scan of `audit_events_at_idx`; `id` orders events
+        // recorded in the same microsecond as they were recorded.
+        let between = format!(
+            "SELECT at, kind, request_id, user_id, actor, purpose, attempts_left FROM {t} \
+             WHERE at >= $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT $3"
+        );
         Self {
             pool,
             schema,
             insert: insert.into(),
             for_request: for_request.into(),
             for_user: for_user.into(),
+            between: between.into(),
         }
     }
 
@@ -151,6 +159,22 @@ impl AuditSink for PgAudit {
             .fetch_all(&self.pool)
             .await
             .map_err(db_error("read the user's recent password events"))?;
+        rows.into_iter().map(event_from_row).collect()
+    }
+
+    async fn events_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: usize,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.between)))
+            .bind(from)
+            .bind(to)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("read the audit events of a span of time"))?;
         rows.into_iter().map(event_from_row).collect()
     }
 }

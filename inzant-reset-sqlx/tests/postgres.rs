@@ -133,6 +133,42 @@ async fn audit_events_are_recorded_and_read_back() {
 }
 
 #[tokio::test]
+async fn audit_events_between_two_times_are_the_latest_newest_first() {
+    let pool = pool(4).await;
+    let audit = PgAudit::new(pool).with_schema(schema());
+    // A span of time of this test's own, far from every other test's events.
+    let offset = u64::from(RequestId::generate(&OsRandom).unwrap().as_uuid().as_fields().0);
+    let start = T0 + Duration::from_secs(80 * 365 * 24 * 3600 + offset);
+    let request = RequestId::generate(&OsRandom).unwrap();
+    let user = fresh_user_id();
+    let at = |minutes: u64, kind: AuditKind| AuditEvent {
+        at: start + MINUTE * u32::try_from(minutes).unwrap(),
+        kind,
+        request,
+        user: user.clone(),
+        actor: None,
+    };
+    let issued = at(0, AuditKind::Issued { purpose: Purpose::Reset });
+    let wrong = at(1, AuditKind::WrongCode { attempts_left: 4 });
+    let completed = at(3, AuditKind::Completed);
+    let notice = at(5, AuditKind::NoticeSent);
+    // Recorded out of time order: the answer is in time order regardless.
+    for event in [&completed, &issued, &notice, &wrong] {
+        audit.record(event).await.unwrap();
+    }
+
+    let all = audit.events_between(start, start + MINUTE * 6, 100).await.unwrap();
+    assert_eq!(all, [notice.clone(), completed.clone(), wrong.clone(), issued.clone()]);
+    // `from` is included and `to` left out.
+    let window = audit.events_between(start + MINUTE, start + MINUTE * 5, 100).await.unwrap();
+    assert_eq!(window, [completed.clone(), wrong]);
+    // Past the limit, the oldest are left out.
+    let latest = audit.events_between(start, start + MINUTE * 6, 2).await.unwrap();
+    assert_eq!(latest, [notice, completed]);
+    assert!(audit.events_between(start - MINUTE, start, 100).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn completion_with_password_writes_the_hash_and_completes_together() {
     let (store, users) = instance(4).await;
     let user = saved_user(&users, UserType::Web).await;

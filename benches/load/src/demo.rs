@@ -5,6 +5,10 @@
 //! cooldown, a daily cap and a strength-check limit no run reaches, and
 //! `INZANT_DEMO_LOAD_USERS` device users to reset. A target must be started
 //! with the same settings by whoever runs it (docs/PERFORMANCE.md).
+//!
+//! A spawned demo also serves its metrics (`INZANT_METRICS_LISTEN`, another
+//! free loopback port), so a phase can compare the demo's own counts of
+//! triggers and completed resets with its own ([`Demo::counts`]).
 
 use std::io::Read as _;
 use std::net::TcpListener;
@@ -44,7 +48,18 @@ pub struct Demo {
     pub pid: Option<u32>,
     /// How long it took to answer after being spawned.
     pub startup: Option<Duration>,
+    /// Its `/metrics` URL, when it serves one here.
+    pub metrics_url: Option<String>,
     process: Option<Process>,
+}
+
+/// What a demo counted, from its `/metrics`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counts {
+    /// Reset emails sent (`inzant_reset_triggered_total` with `outcome="ok"`).
+    pub triggers: f64,
+    /// New passwords saved (`inzant_reset_completed_total`, every user type).
+    pub completed: f64,
 }
 
 /// A spawned demo process; killed when dropped, its directory removed.
@@ -68,10 +83,12 @@ impl Demo {
             tempfile::tempdir().map_err(|error| format!("cannot create a temporary directory: {error}"))?;
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
+        let metrics = format!("127.0.0.1:{}", free_port()?);
         let mail_dir = work.path().join("mail");
         let log = work.path().join("demo.log");
         let admin_password = format!("Adm1n!{}", library::random_hex(12)?);
         let mut command = command(spawn, port, &mail_dir, &admin_password)?;
+        command.env("INZANT_METRICS_LISTEN", &metrics);
         let log_file = std::fs::File::create(&log)
             .map_err(|error| format!("cannot create {}: {error}", log.display()))?;
         let log_err =
@@ -87,6 +104,7 @@ impl Demo {
             mail_dir: Some(mail_dir),
             pid,
             startup: None,
+            metrics_url: Some(format!("http://{metrics}/metrics")),
             process: Some(process),
         };
         demo.startup = Some(demo.wait_until_up(client).await?);
@@ -101,6 +119,7 @@ impl Demo {
             mail_dir: target.mail_dir.clone(),
             pid: target.pid,
             startup: None,
+            metrics_url: None,
             process: None,
         }
     }
@@ -130,6 +149,16 @@ impl Demo {
         let lines: Vec<&str> = text.lines().collect();
         let start = lines.len().saturating_sub(20);
         lines.get(start..).map(|tail| tail.join("\n")).unwrap_or_default()
+    }
+
+    /// What the demo counted so far, from its `/metrics` (`None` without one).
+    pub async fn counts(&self, client: &HttpClient) -> Fallible<Option<Counts>> {
+        let Some(url) = &self.metrics_url else { return Ok(None) };
+        let answer = http::send(client, Method::GET, url, &[], Bytes::new()).await?;
+        if answer.status != StatusCode::OK {
+            return Err(format!("{url} answered {}: {}", answer.status, answer.body_start()));
+        }
+        Ok(Some(parse_counts(&String::from_utf8_lossy(&answer.body))))
     }
 
     /// Waits until the demo answers `GET /login` with 200.
@@ -174,6 +203,23 @@ fn command(spawn: &Spawn<'_>, port: u16, mail_dir: &Path, admin_password: &str) 
     Ok(command)
 }
 
+/// The counts in a Prometheus text exposition: the sums of the samples of
+/// each counter (over the labels that matter).
+fn parse_counts(text: &str) -> Counts {
+    let mut counts = Counts::default();
+    for line in text.lines().filter(|line| !line.starts_with('#')) {
+        let Some((series, value)) = line.rsplit_once(' ') else { continue };
+        let Ok(value) = value.parse::<f64>() else { continue };
+        let (name, labels) = series.split_once('{').unwrap_or((series, ""));
+        match name {
+            "inzant_reset_triggered_total" if labels.contains("outcome=\"ok\"") => counts.triggers += value,
+            "inzant_reset_completed_total" => counts.completed += value,
+            _ => {}
+        }
+    }
+    counts
+}
+
 fn free_port() -> Fallible<u16> {
     let listener =
         TcpListener::bind("127.0.0.1:0").map_err(|error| format!("cannot find a free port: {error}"))?;
@@ -193,5 +239,23 @@ pub fn default_bin() -> Fallible<PathBuf> {
             "{} is missing: build it with `cargo build --release -p inzant-reset-demo` or pass --demo-bin",
             demo.display()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_add_up_the_samples_that_matter() {
+        let text = "# TYPE inzant_reset_triggered_total counter\n\
+            inzant_reset_triggered_total{purpose=\"reset\",outcome=\"ok\"} 500\n\
+            inzant_reset_triggered_total{purpose=\"create\",outcome=\"ok\"} 20\n\
+            inzant_reset_triggered_total{purpose=\"reset\",outcome=\"cooldown\"} 3\n\
+            inzant_reset_completed_total{user_type=\"device\"} 480\n\
+            inzant_reset_completed_total{user_type=\"web\"} 2\n\
+            inzant_reset_submits_total{outcome=\"ok\"} 482\n";
+        assert_eq!(parse_counts(text), Counts { triggers: 520.0, completed: 482.0 });
+        assert_eq!(parse_counts(""), Counts::default());
     }
 }

@@ -147,6 +147,12 @@ pub struct DemoConfig {
     /// French and Spanish). Checked at start: a mistake stops the demo with
     /// the file and the line.
     pub locales_dir: Option<PathBuf>,
+    /// Where `/metrics` (the Prometheus text format) is served, on a
+    /// listener of its own (`INZANT_METRICS_LISTEN`, such as
+    /// `127.0.0.1:9100`; default none: no metrics are kept or served). The
+    /// main address answers `/metrics` with 404, so the figures need not be
+    /// public: keep this address on loopback or a private network.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Default for DemoConfig {
@@ -173,6 +179,7 @@ impl Default for DemoConfig {
             db_acquire_timeout: Duration::from_secs(2),
             smtp_timeout: Duration::from_secs(2),
             locales_dir: None,
+            metrics_listen: None,
         }
     }
 }
@@ -279,6 +286,14 @@ impl DemoConfig {
             config.sign_in_per_address = parse_count("INZANT_SIGN_IN_PER_ADDRESS", &count, 1, 1_000_000)?;
         }
         config.locales_dir = get("INZANT_LOCALES_DIR").map(PathBuf::from);
+        if let Some(listen) = get("INZANT_METRICS_LISTEN") {
+            let expected = "an address and port other than INZANT_LISTEN's, such as 127.0.0.1:9100";
+            let address = SocketAddr::from_str(listen.trim())
+                .ok()
+                .filter(|address| address.port() == 0 || *address != config.listen)
+                .ok_or_else(|| bad("INZANT_METRICS_LISTEN", &listen, expected))?;
+            config.metrics_listen = Some(address);
+        }
         Ok(config)
     }
 
@@ -429,6 +444,9 @@ mod tests {
             ("INZANT_MAX_CONNECTIONS_PER_ADDRESS", "-1"),
             ("INZANT_SIGN_IN_PER_ACCOUNT", "0"),
             ("INZANT_SIGN_IN_PER_ADDRESS", "many"),
+            ("INZANT_METRICS_LISTEN", "9100"),
+            ("INZANT_METRICS_LISTEN", "localhost:9100"),
+            ("INZANT_METRICS_LISTEN", "127.0.0.1:3000"),
         ] {
             let error = config(&[(name, value)]).unwrap_err();
             assert!(matches!(error, DemoError::Config(_)), "{name}={value}");
@@ -466,6 +484,20 @@ mod tests {
         assert_eq!(config(&[]).unwrap().locales_dir, None);
         let c = config(&[("INZANT_LOCALES_DIR", "/srv/inzant/locales")]).unwrap();
         assert_eq!(c.locales_dir, Some(PathBuf::from("/srv/inzant/locales")));
+    }
+
+    #[test]
+    fn metrics_are_off_unless_given_an_address_of_their_own() {
+        assert_eq!(config(&[]).unwrap().metrics_listen, None);
+        let c = config(&[("INZANT_METRICS_LISTEN", " 127.0.0.1:9100 ")]).unwrap();
+        assert_eq!(c.metrics_listen, Some("127.0.0.1:9100".parse().unwrap()));
+        let c =
+            config(&[("INZANT_LISTEN", "0.0.0.0:8080"), ("INZANT_METRICS_LISTEN", "[::1]:3000")]).unwrap();
+        assert_eq!(c.metrics_listen, Some("[::1]:3000".parse().unwrap()));
+        let error =
+            config(&[("INZANT_LISTEN", "127.0.0.1:8080"), ("INZANT_METRICS_LISTEN", "127.0.0.1:8080")])
+                .unwrap_err();
+        assert!(error.to_string().contains("other than INZANT_LISTEN"), "{error}");
     }
 
     #[test]

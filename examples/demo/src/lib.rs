@@ -8,6 +8,10 @@
 //!   action per user → `/admin/users/{id}`, User Details, whose "More
 //!   Options" menu holds "Reset Password" (and "Create Password" for a user
 //!   without one). A flash message says where the email went.
+//! - `/admin/password-resets` — "Password resets" in the sidebar: the last
+//!   30 days, per day, of emails sent and requests completed, expired,
+//!   cancelled and locked, as a chart and a table, with the median time to
+//!   complete, all read from the audit log ([`trend`]).
 //! - `/password-reset/…` — the reset page, from `inzant-reset-axum`.
 //! - `POST /api/app/sign-in` — the Inzant Sales Plus / Tradeshow apps' sign-in, stood in.
 //!
@@ -23,6 +27,8 @@
 //! Sign-in is throttled per account and per client address
 //! ([`throttle`]), and outages of the database or the mail server are
 //! answered `503` within a couple of seconds (`docs/RELIABILITY.md`).
+//! With `INZANT_METRICS_LISTEN`, the core's metrics are served as
+//! `/metrics` on that address of their own ([`prometheus`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -33,13 +39,16 @@
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeExamples;
 
+mod chart;
 mod config;
 mod gate;
 mod pages;
+pub mod prometheus;
 mod routes;
 pub mod serve;
 mod session;
 pub mod throttle;
+pub mod trend;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +72,8 @@ use tokio::task::JoinHandle;
 pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
 pub use gate::{DemoGate, RevokeSessions};
 pub use inzant_reset_axum::is_same_origin;
+pub use pages::PASSWORD_RESETS_PATH;
+pub use prometheus::MetricsEndpoint;
 pub use routes::HSTS;
 pub use serve::ServeSettings;
 pub use session::{
@@ -119,6 +130,9 @@ pub struct Demo {
     pub sessions: Arc<Sessions>,
     /// How the connections are served.
     pub serve: ServeSettings,
+    /// `/metrics`, when `INZANT_METRICS_LISTEN` is set: to be served on
+    /// its own listener, never on the router above.
+    pub metrics: Option<MetricsEndpoint>,
     flashes: Arc<session::Flashes>,
     throttle: Arc<throttle::SignInThrottle>,
 }
@@ -204,6 +218,9 @@ impl Demo {
                 out.push_str(&format!("\nEmails are sent through {}\n", config::redact_url(&url.0)));
             }
         }
+        if let Some(metrics) = &self.metrics {
+            out.push_str(&format!("Metrics (Prometheus text format): http://{}/metrics\n", metrics.listen));
+        }
         out.push_str(if self.uses_postgres {
             "Users and reset requests are stored in PostgreSQL.\n"
         } else {
@@ -236,6 +253,8 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let origin = config.public_origin().to_owned();
     let secure = config.secure_cookies();
     let cookies = Cookies { secure };
+    // Before the service exists, so the metrics it records from the start are kept.
+    let metrics = config.metrics_listen.map(MetricsEndpoint::install).transpose()?;
     let argon2 = Argon2id::new(config.hash_params)
         .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
     let catalogues = catalogues(config.locales_dir.as_deref())?;
@@ -332,7 +351,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         .hash_params(config.hash_params)
         .catalogues(catalogues)
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
-    builder = builder.audit(audit);
+    builder = builder.audit(Arc::clone(&audit));
     let service = Arc::new(
         builder.build().map_err(|error| DemoError::Config(format!("invalid reset settings: {error}")))?,
     );
@@ -368,6 +387,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         decoy_hash: Arc::from(decoy_hash.as_str()),
         service: Arc::clone(&service),
         public_origin: Arc::from(origin.as_str()),
+        audit,
     };
     let pages = Router::new()
         .route("/", get(routes::root))
@@ -376,6 +396,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         .route("/home", get(routes::home))
         .route("/admin/users", get(routes::user_search))
         .route("/admin/users/{id}", get(routes::user_details))
+        .route(PASSWORD_RESETS_PATH, get(routes::password_resets))
         .route("/api/app/sign-in", post(routes::app_sign_in))
         .route("/assets/demo.css", get(routes::style))
         .route("/assets/demo.js", get(routes::script))
@@ -398,6 +419,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         service,
         sessions,
         serve: config.serve,
+        metrics,
         flashes,
         throttle,
     })

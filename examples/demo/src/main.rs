@@ -58,9 +58,31 @@ async fn run(mut config: DemoConfig) -> Result<(), DemoError> {
             "the open file limit lowers INZANT_MAX_CONNECTIONS"
         );
     }
-    let demo = build_app(config).await?;
+    let mut demo = build_app(config).await?;
     let listener =
         bind(listen).map_err(|error| DemoError::Startup(format!("could not listen on {listen}: {error}")))?;
+    // `/metrics` on its own listener, shut down with the pages, on the same deadline.
+    let (stopping, mut stop) = tokio::sync::watch::channel(false);
+    let metrics_server = match demo.metrics.as_mut() {
+        Some(metrics) => {
+            let at = metrics.listen;
+            let listener = bind(at).map_err(|error| {
+                DemoError::Startup(format!("could not listen on {at} (INZANT_METRICS_LISTEN): {error}"))
+            })?;
+            metrics.listen = listener.local_addr().unwrap_or(at);
+            tracing::info!(listen = %metrics.listen, "metrics at /metrics");
+            let (router, settings) = (metrics.router(), demo.serve.clone());
+            let _upkeep = metrics.spawn_upkeep();
+            Some(tokio::spawn(async move {
+                let stopped = async move {
+                    // An error means the sender is gone: stop then too.
+                    let _ = stop.wait_for(|stopping| *stopping).await;
+                };
+                serve(listener, router, &settings, stopped).await
+            }))
+        }
+        None => None,
+    };
     let _maintenance = demo.spawn_maintenance(Duration::from_secs(3600));
     println!("{}", demo.banner());
     let settings = &demo.serve;
@@ -73,9 +95,20 @@ async fn run(mut config: DemoConfig) -> Result<(), DemoError> {
         max_connections_per_address = settings.max_connections_per_address,
         "listening"
     );
-    serve(listener, demo.router.clone(), settings, shutdown_signal())
-        .await
-        .map_err(|error| DemoError::Startup(format!("the server stopped: {error}")))?;
+    let signalled = async {
+        shutdown_signal().await;
+        stopping.send_replace(true);
+    };
+    let served = serve(listener, demo.router.clone(), settings, signalled).await;
+    stopping.send_replace(true);
+    if let Some(metrics_server) = metrics_server {
+        match metrics_server.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "the metrics server stopped with an error"),
+            Err(error) => tracing::warn!(%error, "the metrics server failed"),
+        }
+    }
+    served.map_err(|error| DemoError::Startup(format!("the server stopped: {error}")))?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -7,8 +7,13 @@ use inzant_reset_core::user::{User, UserType};
 use inzant_reset_core::words::{Text, Words};
 use maud::{DOCTYPE, Markup, html};
 
+use crate::chart::{self, SERIES_CLASSES};
 use crate::gate::{encode_segment, user_page};
 use crate::session::Flash;
+use crate::trend::{self, SERIES, Trend};
+
+/// The password resets' trend page ("Password resets" in the sidebar).
+pub const PASSWORD_RESETS_PATH: &str = "/admin/password-resets";
 
 /// What the login page says above its form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,8 +166,19 @@ pub fn home(user: &User) -> Markup {
     )
 }
 
-/// The admin site's frame: top bar, sidebar with "Users", main content.
-fn admin_page(title: &str, admin: &User, content: Markup) -> Markup {
+/// The admin site's sections, as the sidebar lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    /// User Search and User Details.
+    Users,
+    /// The password resets' trend.
+    PasswordResets,
+}
+
+/// The admin site's frame: top bar, sidebar with "Users" and "Password
+/// resets" (`current` marked as the page's), main content.
+fn admin_page(title: &str, admin: &User, current: Section, content: Markup) -> Markup {
+    let here = |section: Section| (section == current).then_some("page");
     page(
         title,
         "admin",
@@ -175,7 +191,12 @@ fn admin_page(title: &str, admin: &User, content: Markup) -> Markup {
             div.frame {
                 nav.sidebar aria-label="Main" {
                     ul {
-                        li { a href="/admin/users" aria-current="page" { "Users" } }
+                        li { a href="/admin/users" aria-current=[here(Section::Users)] { "Users" } }
+                        li {
+                            a href=(PASSWORD_RESETS_PATH) aria-current=[here(Section::PasswordResets)] {
+                                "Password resets"
+                            }
+                        }
                     }
                 }
                 main.content { (content) }
@@ -209,6 +230,7 @@ pub fn user_search(admin: &User, users: &[User], query: &str, flash: Option<&Fla
     admin_page(
         "User Search",
         admin,
+        Section::Users,
         html! {
             h1 { "User Search" }
             (flash_message(flash))
@@ -336,6 +358,7 @@ pub fn user_details(
     admin_page(
         &user.display_name,
         admin,
+        Section::Users,
         html! {
             nav.breadcrumb aria-label="Breadcrumb" {
                 a href="/admin/users" { "Users" } " › " span { (user.display_name) }
@@ -382,6 +405,92 @@ pub fn user_details(
                 }
             }
             (reset_panel(panel))
+        },
+    )
+}
+
+/// "Password resets": the last 30 days of resets, per day, as a chart and
+/// a table of the same figures, with the median time to complete.
+/// `truncated` says the audit log held more events than were read.
+pub fn password_resets(admin: &User, trend: &Trend, truncated: bool) -> Markup {
+    let span = match (trend.days.first(), trend.days.last()) {
+        (Some(first), Some(last)) => {
+            format!("{} to {}", chart::long_date(first.date), chart::long_date(last.date))
+        }
+        _ => String::new(),
+    };
+    let totals = trend.totals();
+    admin_page(
+        "Password resets",
+        admin,
+        Section::PasswordResets,
+        html! {
+            h1 { "Password resets" }
+            p.hint {
+                "The last " (trend.days.len()) " days, " (span) ", by day in UTC, from the audit log: "
+                "reset and create emails sent, and requests completed, expired (their time ran out unused), "
+                "cancelled by an admin and locked after the last wrong code."
+            }
+            @if truncated {
+                p.notice.info role="note" {
+                    "The audit log holds more events in these days than this page reads, so the earliest "
+                    "days show too little."
+                }
+            }
+            dl.trend-summary #trend-summary {
+                @for (name, total) in SERIES.iter().zip(totals) {
+                    div { dt { (name) } dd { (total) } }
+                }
+                div {
+                    dt { "Median time to complete" }
+                    dd #median-time {
+                        @match trend.median_time_to_complete {
+                            Some(median) => {
+                                time datetime=(trend::iso(median)) { (trend::spoken(median)) }
+                                " " span.median-of { "(over " (trend.timed_completions) " completed)" }
+                            }
+                            None => "none completed",
+                        }
+                    }
+                }
+            }
+            figure.trend-figure {
+                div.scroll #trend-chart-region role="region" aria-label="Chart of password resets per day" tabindex="0" {
+                    (chart::svg(trend, &format!("Password resets per day, {span} (UTC)"), "trend-chart"))
+                }
+                figcaption {
+                    ul.trend-legend {
+                        @for (name, class) in SERIES.iter().zip(SERIES_CLASSES) {
+                            li { (chart::swatch(class)) (name) }
+                        }
+                    }
+                }
+            }
+            div.table-wrap role="region" aria-labelledby="trend-table-caption" tabindex="0" {
+                table.trend #trend-table {
+                    caption #trend-table-caption { "Password resets per day, " (span) " (UTC)" }
+                    thead {
+                        tr {
+                            th scope="col" { "Day" }
+                            @for name in SERIES { th scope="col" { (name) } }
+                        }
+                    }
+                    tbody {
+                        @for day in &trend.days {
+                            tr {
+                                th scope="row" { time datetime=(day.date.to_string()) { (chart::short_date(day.date)) } }
+                                @for figure in day.figures() { td { (figure) } }
+                            }
+                        }
+                    }
+                    tfoot {
+                        tr {
+                            th scope="row" { "Total" }
+                            @for total in totals { td { (total) } }
+                        }
+                    }
+                }
+            }
         },
     )
 }

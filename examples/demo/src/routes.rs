@@ -18,6 +18,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use inzant_reset_axum::is_same_origin;
 use inzant_reset_core::ResetService;
+use inzant_reset_core::ports::AuditSink;
+use inzant_reset_core::request::Purpose;
 use inzant_reset_core::user::{User, UserId, UserType};
 use maud::Markup;
 use secrecy::SecretString;
@@ -28,6 +30,7 @@ use crate::gate::admin_words;
 use crate::pages::{self, LoginNotice};
 use crate::session::{Cookies, Flashes, Sessions, cookie};
 use crate::throttle::{SignInThrottle, Throttled};
+use crate::trend;
 use crate::users::Users;
 
 /// The Content-Security-Policy of the demo's pages: the reset pages' own
@@ -54,6 +57,8 @@ pub struct AppState {
     pub service: Arc<ResetService>,
     /// The public origin, `scheme://host[:port]`.
     pub public_origin: Arc<str>,
+    /// The audit log the service records to, read back for the trend page.
+    pub audit: Arc<dyn AuditSink>,
 }
 
 /// The client's address, as the server saw the connection (`None` when
@@ -375,6 +380,33 @@ pub async fn user_details(
         flash.is_some(),
         &state,
     )
+}
+
+/// The most audit events the trend page reads (some 15 MB while it
+/// renders): a month of about a thousand resets a day, at three or four
+/// events each.
+const TREND_EVENT_LIMIT: usize = 100_000;
+
+/// `GET /admin/password-resets`: the last 30 days of password resets, per
+/// day, from the audit log.
+pub async fn password_resets(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let admin = match state.require_admin(&headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let config = state.service.config();
+    let ttl = |purpose: Purpose| config.ttl(purpose);
+    let now = time::OffsetDateTime::now_utc();
+    let (from, to) = trend::span(now, ttl(Purpose::Reset).max(ttl(Purpose::Create)));
+    let events = match state.audit.events_between(from, to, TREND_EVENT_LIMIT).await {
+        Ok(events) => events,
+        Err(error) => {
+            tracing::error!(error = %inzant_reset_core::observe::cause_chain(&error), "could not read the audit log for the trend");
+            return unavailable();
+        }
+    };
+    let truncated = events.len() >= TREND_EVENT_LIMIT;
+    html(pages::password_resets(&admin, &trend::trend(&events, ttl, now), truncated)).into_response()
 }
 
 fn with_flash_cleared(page: Html<String>, shown: bool, state: &AppState) -> Response {

@@ -26,6 +26,7 @@ fn run_with(name: &str, value: &str) -> std::process::Output {
         "INZANT_DEMO_ADMIN_PASSWORD",
         "INZANT_RESET_TTL",
         "INZANT_RESET_COOLDOWN",
+        "INZANT_METRICS_LISTEN",
     ] {
         command.env_remove(var);
     }
@@ -42,6 +43,7 @@ fn bad_settings_exit_with_status_2() {
         ("INZANT_RESET_SECRET", "short"),
         ("SMTP_URL", "mail.example.com"),
         ("DATABASE_URL", "not a url"),
+        ("INZANT_METRICS_LISTEN", "nine-one-hundred"),
     ] {
         let output = run_with(name, value);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -225,4 +227,70 @@ fn failed_and_refused_sign_ins_are_logged_with_who_and_from_where_but_no_passwor
     let cross_site = line("sign-in form from another site refused");
     assert!(cross_site.contains("evil.example"), "{cross_site}");
     assert!(!log.contains("Hunter"), "no password in the log:\n{log}");
+}
+
+/// A loopback port nothing listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `GET path` on `port` of loopback; the whole answer.
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+#[test]
+fn metrics_are_served_on_their_own_address_and_count_a_trigger() {
+    let metrics_port = free_port();
+    let demo = Running::start(&[("INZANT_METRICS_LISTEN", &format!("127.0.0.1:{metrics_port}"))]);
+    let origin = format!("http://127.0.0.1:{}", demo.port);
+
+    // The admin signs in and sends Sam Web (user 1002) a reset email.
+    let signed_in = demo.exchange(&sign_in_request(
+        demo.port,
+        &origin,
+        "admin%40inzant.example",
+        "Binary-Test-Admin-Pass-42%21",
+    ));
+    assert!(signed_in.starts_with("HTTP/1.1 303 "), "{signed_in}");
+    let session = signed_in
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: "))
+        .and_then(|cookie| cookie.split(';').next())
+        .unwrap_or_else(|| panic!("no session cookie in {signed_in}"))
+        .to_owned();
+    let body = "purpose=reset";
+    let triggered = demo.exchange(&format!(
+        "POST /admin/users/1002/reset-password HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: {origin}\r\n\
+         Cookie: {session}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        demo.port,
+        body.len()
+    ));
+    assert!(triggered.starts_with("HTTP/1.1 303 "), "{triggered}");
+
+    let metrics = get(metrics_port, "/metrics");
+    assert!(metrics.starts_with("HTTP/1.1 200 "), "{metrics}");
+    assert!(metrics.contains("content-type: text/plain; version=0.0.4"), "{metrics}");
+    let triggers = metrics
+        .lines()
+        .find(|line| line.starts_with("inzant_reset_triggered_total{"))
+        .unwrap_or_else(|| panic!("no inzant_reset_triggered_total in:\n{metrics}"));
+    for part in ["purpose=\"reset\"", "outcome=\"ok\"", "} 1"] {
+        assert!(triggers.contains(part), "{part} missing from {triggers}");
+    }
+    assert!(metrics.contains("# TYPE inzant_reset_triggered_total counter"), "{metrics}");
+
+    // Only there: the pages' address has no /metrics, the metrics' address no pages.
+    let on_main = demo.exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(on_main.starts_with("HTTP/1.1 404 "), "{on_main}");
+    assert!(!on_main.contains("inzant_reset_"), "{on_main}");
+    let page = get(metrics_port, "/login");
+    assert!(page.starts_with("HTTP/1.1 404 "), "{page}");
 }

@@ -458,6 +458,68 @@ async fn every_page_of_the_process_passes_axe_wcag_a_and_aa() {
     .await;
 }
 
+#[tokio::test]
+async fn the_password_resets_page_shows_a_chart_and_a_table_that_pass_axe_and_the_nu_checker() {
+    browser_test(
+        "the_password_resets_page_shows_a_chart_and_a_table_that_pass_axe_and_the_nu_checker",
+        |world: Arc<World>| async move {
+            // Something to show: an email sent today.
+            let tab = world.tab("trend", true).await;
+            admin_sends(&world, &tab, "1002", "sam.web@inzant.example", "Reset Password").await;
+            tab.click_named("nav.sidebar a", "Password resets").await;
+            tab.wait_for_location("/admin/password-resets").await;
+            tab.wait_for_text("h1", "Password resets").await;
+            assert_eq!(
+                tab.attr("nav.sidebar a[aria-current='page']", "href").await.as_deref(),
+                Some("/admin/password-resets")
+            );
+
+            // The chart: an image with a title and a description, a line per figure.
+            assert_eq!(tab.attr("svg.trend-chart", "role").await.as_deref(), Some("img"));
+            let labelled_by = tab.attr("svg.trend-chart", "aria-labelledby").await.unwrap_or_default();
+            assert_eq!(labelled_by, "trend-chart-title trend-chart-desc");
+            let lines = command(
+                "finding the chart's lines",
+                tab.client.find_all(Locator::Css("svg.trend-chart polyline")),
+            )
+            .await;
+            assert_eq!(lines.len(), 5);
+            let shown = command("measuring the chart", tab.find("svg.trend-chart").await.rectangle()).await;
+            assert!(shown.2 > 300.0 && shown.3 > 100.0, "the chart is drawn: {shown:?}");
+
+            // The table: the caption, one row per day, today's row last with the email.
+            let caption = tab.text("#trend-table caption").await;
+            assert!(caption.starts_with("Password resets per day"), "{caption}");
+            let rows = command(
+                "finding the table's rows",
+                tab.client.find_all(Locator::Css("#trend-table tbody tr")),
+            )
+            .await;
+            assert_eq!(rows.len(), 30);
+            let today = command("reading today's row", rows[29].text()).await;
+            let figures: Vec<&str> = today.split_whitespace().skip(2).collect();
+            assert_eq!(figures, ["1", "0", "0", "0", "0"], "today: {today}");
+            assert!(tab.text("#median-time").await.contains("none completed"));
+
+            let mut problems: Vec<String> =
+                tab.axe_violations().await.into_iter().map(|v| format!("desktop: {v}")).collect();
+            command("resizing the window", tab.client.set_window_size(PHONE.0, PHONE.1)).await;
+            problems.extend(tab.axe_violations().await.into_iter().map(|v| format!("phone: {v}")));
+            assert!(problems.is_empty(), "axe-core found:\n{}", problems.join("\n"));
+
+            // The page as the server wrote it, for the Nu Html Checker.
+            let session =
+                command("reading the session cookie", tab.client.get_named_cookie("inzant_session")).await;
+            let cookie = format!("inzant_session={}", session.value());
+            let (status, html) = get_with_cookie(&world.demo.base, "/admin/password-resets", &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{html}");
+            let problems = nu_checker_problems("password-resets", &html);
+            assert!(problems.is_empty(), "the Nu Html Checker found:\n{}", problems.join("\n"));
+        },
+    )
+    .await;
+}
+
 /// A host's own layout around the reset pages: its header, navigation,
 /// main region and footer.
 fn host_layout(page: inzant_reset_axum::Page<'_>) -> inzant_reset_axum::maud::Markup {

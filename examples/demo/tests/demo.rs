@@ -375,3 +375,51 @@ async fn the_admin_password_can_be_set() {
     assert!(app.demo.banner().contains("INZANT_DEMO_ADMIN_PASSWORD"));
     assert!(!app.demo.banner().contains("Ada's own pass phrase"));
 }
+
+#[tokio::test]
+async fn the_password_resets_page_shows_todays_resets_to_admins_only() {
+    let app = app().await;
+    let path = inzant_reset_demo::PASSWORD_RESETS_PATH;
+    assert_eq!(app.browser().get(path).await.location(), "/login");
+    let sam = "sam.web@inzant.example";
+    let mut web_user = app.signed_in(sam, &app.password(sam)).await;
+    assert_eq!(web_user.get(path).await.status, StatusCode::FORBIDDEN);
+
+    // Today: two emails sent; Sam completes his reset, Dana's is cancelled.
+    let mut admin = app.admin().await;
+    let before = app.mail_files();
+    admin.trigger("1002", "reset").await;
+    let email = new_reset_email(app.mail.path(), &before);
+    assert_eq!(complete_reset(&app, &email, NEW_PASSWORD).await.status, StatusCode::SEE_OTHER);
+    admin.trigger("1003", "reset").await;
+    let cancelled = admin.post_form("/admin/users/1003/cancel-reset", &[]).await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "{}", cancelled.body);
+
+    let page = admin.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.header("content-security-policy"), inzant_reset_axum::RESET_PAGE_CSP);
+    let today = time::OffsetDateTime::now_utc().date();
+    for part in [
+        "<h1>Password resets</h1>",
+        "href=\"/admin/password-resets\" aria-current=\"page\">Password resets</a>",
+        "<a href=\"/admin/users\">Users</a>",
+        "role=\"img\"",
+        "<caption id=\"trend-table-caption\">Password resets per day",
+        "<th scope=\"col\">Emails sent</th>",
+        // Today's row: sent, completed, expired, cancelled, locked.
+        &format!(
+            "<time datetime=\"{today}\">{} {}</time></th><td>2</td><td>1</td><td>0</td><td>1</td><td>0</td>",
+            today.day(),
+            today.month().to_string().get(..3).unwrap()
+        ),
+        "<th scope=\"row\">Total</th><td>2</td><td>1</td><td>0</td><td>1</td><td>0</td>",
+        "(over 1 completed)",
+    ] {
+        assert!(page.body.contains(part), "{part} missing from:\n{}", page.body);
+    }
+    assert_eq!(page.body.matches("<tr><th scope=\"row\"><time").count(), 30, "one row per day");
+    assert!(
+        !page.body.contains("style=") && !page.body.contains("<script>"),
+        "CSP: no inline style or script"
+    );
+}

@@ -24,10 +24,11 @@
 //!     .source("en", "acme-en.ftl", "save-button = Set password\n")
 //!     .build()
 //!     .unwrap();
-//! let words = catalogues.words("en", &Product::inzant());
+//! let product = Product::inzant();
+//! let words = catalogues.words("en", &product);
 //! assert_eq!(words.text(Text::SaveButton), "Set password");
 //! assert_eq!(words.text(Text::CodeLabel), "Code");
-//! assert_eq!(catalogues.words("de", &Product::inzant()).text(Text::CodeLabel), "Code");
+//! assert_eq!(catalogues.words("de", &product).text(Text::CodeLabel), "Code");
 //! ```
 
 mod catalogue;
@@ -276,6 +277,7 @@ impl<'a> Words<'a> {
             Rule::Symbol => self.message("rule-symbol", &[]),
             Rule::NoUserDetails => self.message("rule-no-user-details", &[]),
             Rule::NoControlCharacters => self.message("rule-no-control-characters", &[]),
+            Rule::NotBreached => self.message("rule-not-breached", &[]),
         }
     }
 
@@ -309,9 +311,11 @@ impl<'a> Words<'a> {
             ResetError::InvalidCode => self.message("refusal-invalid-code", &[]),
             ResetError::InvalidCharacters => self.message("refusal-invalid-characters", &[]),
             ResetError::PasswordsDiffer => self.message("refusal-passwords-differ", &[]),
+            ResetError::TooWeak(report) if report.is_breached() => self.message("refusal-breached", &[]),
             ResetError::TooWeak(report) => {
                 self.message("refusal-too-weak", &[("level", self.strength_label(report.level()).into())])
             }
+            ResetError::BreachCheckUnavailable(_) => self.message("refusal-breach-check-unavailable", &[]),
             ResetError::TooLong { max } => self.message("refusal-too-long", &[("max", (*max).into())]),
             ResetError::NotAllowed { action } => {
                 self.message("refusal-not-allowed", &[("action", action_name(*action).into())])

@@ -76,6 +76,7 @@ async fn no_statement_scans_the_requests_or_audit_table() {
         ("purge", plan(&mut conn, &s.purge, |q| q.bind(now)).await),
         ("audit for_request", plan(&mut conn, &audit.for_request, |q| q.bind(id)).await),
         ("audit for_user", plan(&mut conn, &audit.for_user, |q| q.bind(user).bind(10_i64)).await),
+        ("audit between", plan(&mut conn, &audit.between, |q| q.bind(now).bind(now).bind(10_i64)).await),
     ];
     let mut scanning = Vec::new();
     for (name, plan) in &plans {

@@ -8,7 +8,9 @@
 //!    fired at once while the loops keep rating on links not being
 //!    redeemed: redeem throughput against the bound, strength p50/p99 under
 //!    load, and the server's CPU time per redeem;
-//! 4. the demo's peak RSS after the burst.
+//! 4. the demo's peak RSS after the burst;
+//! 5. a spawned demo's own counts of emails sent and passwords saved (its
+//!    `/metrics`) next to the tool's, and whether they agree.
 //!
 //! Against a `--target` the steps that need its mail (`--mail-dir`) or its
 //! process (`--target-pid`) are reported as not run when those are missing.
@@ -115,7 +117,40 @@ async fn measure(
     report_burst(args, scenario, &costs, &idle.samples, &burst, report);
     let after = argon2::one_hash_cpu(if args.quick { 3 } else { 7 }).await?;
     let hash_cpu = HashCpu { before: costs.one_hash_cpu, after, parallel: costs.parallel_cpu };
-    report_server(demo, scenario, &hash_cpu, &idle, &burst, report)
+    report_server(demo, scenario, &hash_cpu, &idle, &burst, report)?;
+    let triggered = args.submits + args.strength_loops;
+    cross_check(client, demo, triggered, burst.submits(), scenario, report).await
+}
+
+/// The demo's own counts (its `/metrics`, read once at the end) next to
+/// the tool's: every trigger succeeded and every submit saved a password,
+/// so the demo must have counted exactly as many of each.
+async fn cross_check(
+    client: &HttpClient,
+    demo: &Demo,
+    triggered: usize,
+    completed: usize,
+    scenario: &str,
+    report: &mut Report,
+) -> Fallible<()> {
+    let Some(counts) = demo.counts(client).await? else {
+        return Ok(());
+    };
+    let same = |counted: f64, ours: usize| (counted - ours as f64).abs() < 0.5;
+    let verdict = if same(counts.triggers, triggered) && same(counts.completed, completed) {
+        "they agree"
+    } else {
+        "they DISAGREE"
+    };
+    let (demo_triggers, demo_completed) = (counts.triggers, counts.completed);
+    println!(
+        "the demo's /metrics: {demo_triggers:.0} emails sent, {demo_completed:.0} resets completed; \
+         the load tool's: {triggered}, {completed}: {verdict}"
+    );
+    let value =
+        format!("{demo_triggers:.0} / {demo_completed:.0} (tool: {triggered} / {completed}): {verdict}");
+    report.info(scenario, "demo's /metrics: emails sent / completed", value);
+    Ok(())
 }
 
 /// One hash's CPU time in this process, measured before and after the

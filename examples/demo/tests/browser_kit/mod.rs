@@ -697,6 +697,65 @@ pub async fn post_json(base: &str, path: &str, body: &Value) -> (StatusCode, Str
     }
 }
 
+/// `GET path` on the demo with a `Cookie` header, through a plain HTTP
+/// client: the status and the page exactly as the server wrote it (what
+/// the Nu Html Checker must read, rather than the browser's DOM).
+pub async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> (StatusCode, String) {
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let request = Request::get(format!("{base}{path}"))
+        .header(axum::http::header::COOKIE, cookie)
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let exchange = async {
+        let response = client.request(request).await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let bytes = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+        Ok::<_, String>((status, String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    match tokio::time::timeout(COMMAND_LIMIT, exchange).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(error)) => panic!("GET {base}{path}: {error}"),
+        Err(_) => panic!("GET {base}{path}: no answer within {COMMAND_LIMIT:?}"),
+    }
+}
+
+/// The Nu Html Checker (`vnu.jar`, installed by `scripts/test` into
+/// `target/web-tools`, or `INZANT_VNU_JAR`): its errors and warnings about
+/// the page `html`, one line each.
+pub fn nu_checker_problems(name: &str, html: &str) -> Vec<String> {
+    let jar = std::env::var("INZANT_VNU_JAR").map(PathBuf::from).unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/web-tools/node_modules/vnu-jar/build/dist/vnu.jar")
+    });
+    assert!(
+        jar.exists(),
+        "{} is missing: run scripts/test, or npm install --prefix target/web-tools vnu-jar@26.9.27 \
+         (and a Java runtime: apt-get install default-jre-headless)",
+        jar.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.html"));
+    std::fs::write(&file, html).unwrap();
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--format", "json", "--exit-zero-always"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run java (apt-get install default-jre-headless): {e}"));
+    let report: Value = serde_json::from_slice(&output.stderr).unwrap_or_else(|e| {
+        panic!("vnu said something else than JSON ({e}): {}", String::from_utf8_lossy(&output.stderr))
+    });
+    report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "error" || m["subType"] == "warning")
+        .map(|m| format!("{name}: {} ({})", m["message"], m["extract"]))
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // A test's world
 
