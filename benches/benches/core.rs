@@ -58,7 +58,7 @@ fn metrics_overhead(c: &mut Criterion) {
     use futures::executor::block_on;
     use inzant_reset_core::hash::Argon2id;
     use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
-    use inzant_reset_core::ports::InlinePolicy;
+    use inzant_reset_core::policy::InlinePolicy;
     use inzant_reset_core::prelude::*;
     use std::sync::Arc;
 

@@ -13,8 +13,9 @@ use inzant_reset_breach::{LocalMirror, RangeApi, RangeApiSettings, write_range_d
 use inzant_reset_core::breach::{BreachPolicy, OnUnavailable, PasswordSha1};
 use inzant_reset_core::hash::{Argon2id, HashParams};
 use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::policy::InlinePolicy;
 use inzant_reset_core::policy::Rule;
-use inzant_reset_core::ports::{BreachedPasswords, InlinePolicy};
+use inzant_reset_core::ports::BreachedPasswords;
 use inzant_reset_core::prelude::*;
 
 const BREACHED: &str = "Velvet-Harbour-Lantern-42";

@@ -72,23 +72,3 @@ pub struct AuditEvent {
     /// The admin who acted, when an admin acted.
     pub actor: Option<UserId>,
 }
-
-/// The default audit sink: writes each event to `tracing` at INFO under the
-/// `inzant_reset::audit` target.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TracingAudit;
-
-#[async_trait::async_trait]
-impl crate::ports::AuditSink for TracingAudit {
-    async fn record(&self, event: &AuditEvent) -> Result<(), crate::error::StoreError> {
-        tracing::info!(
-            target: "inzant_reset::audit",
-            kind = event.kind.as_str(),
-            request = %event.request,
-            user = %event.user,
-            actor = event.actor.as_ref().map(|a| a.as_str()),
-            "password reset audit event"
-        );
-        Ok(())
-    }
-}

@@ -22,6 +22,7 @@ use futures::future::join_all;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
+use crate::password_hash::PasswordHash;
 use crate::ports::{Finish, IssueLimits, IssueOutcome, ResetStore};
 use crate::request::{Purpose, RequestId, ResetRequest};
 use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
@@ -40,6 +41,7 @@ macro_rules! store_conformance_tests {
             attempt_counting_stops_at_the_maximum,
             lock_finishes_a_request_for_good,
             a_request_completes_exactly_once,
+            completing_with_a_password_happens_exactly_once,
             revoked_requests_cannot_be_used_or_completed,
             expired_requests_cannot_be_counted_or_completed,
             supersede_marks_only_older_live_requests_of_the_same_user,
@@ -216,6 +218,40 @@ pub async fn a_request_completes_exactly_once(store: Arc<dyn ResetStore>) {
     assert_eq!(now.state, RequestState::Completed);
     assert_eq!(count(&store, &request, 5, T0 + MINUTE).await, None);
 }
+
+/// [`ResetStore::complete_with_password`], for stores that offer it: the
+/// request completes exactly once, and a second call changes nothing. A
+/// store that does not (`Ok(None)`, the default) passes, as long as the
+/// request is left as it was. The suite cannot see a users table, so it
+/// checks the completion side only; a store that refuses because it does
+/// not know the suite's user must refuse without completing the request.
+pub async fn completing_with_a_password_happens_exactly_once(store: Arc<dyn ResetStore>) {
+    let request = issued(&store, &fresh_user(), T0).await;
+    let hash = match PasswordHash::from_phc(CONFORMANCE_PHC) {
+        Ok(hash) => hash,
+        Err(error) => unreachable_in_suite(&format!("the suite's PHC string does not parse: {error}")),
+    };
+    let now = T0 + MINUTE;
+    match store.complete_with_password(request.id, &request.user, &hash, now).await {
+        Ok(None) | Err(_) => {
+            assert_eq!(current(&store, &request).await.state, RequestState::Issued);
+        }
+        Ok(Some(completed)) => {
+            assert!(completed, "a live request was not completed");
+            let done = current(&store, &request).await;
+            assert_eq!(done.state, RequestState::Completed);
+            assert_eq!(done.finished_at, Some(now));
+            let again = store.complete_with_password(request.id, &request.user, &hash, now).await;
+            assert!(matches!(again, Ok(Some(false))), "a second completion returned {again:?}");
+            assert!(!finish(&store, &request, Finish::Complete, now).await);
+            assert_eq!(current(&store, &request).await.state, RequestState::Completed);
+        }
+    }
+}
+
+/// A valid Argon2id PHC string (of no password anyone uses).
+const CONFORMANCE_PHC: &str =
+    "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g";
 
 /// A revoked request takes no attempts and cannot complete.
 pub async fn revoked_requests_cannot_be_used_or_completed(store: Arc<dyn ResetStore>) {

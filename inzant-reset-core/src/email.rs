@@ -13,37 +13,15 @@
 //! facts in [`Email::message`] — the link, the code, the expiry — so it can
 //! compose its own message without reading ours.
 
-use std::fmt;
-
 use maud::{DOCTYPE, Markup, html};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
+pub use crate::mail::{Email, EmailKind, EmailMessage, Mailbox};
 use crate::request::Purpose;
 use crate::secret::Code;
 use crate::user::User;
 use crate::words::Words;
-
-/// An address with an optional display name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mailbox {
-    /// Display name, if any.
-    pub name: Option<String>,
-    /// The address.
-    pub address: String,
-}
-
-impl Mailbox {
-    /// A mailbox with a display name.
-    pub fn named(name: impl Into<String>, address: impl Into<String>) -> Self {
-        Self { name: Some(name.into()), address: address.into() }
-    }
-
-    /// A mailbox without a display name.
-    pub fn address(address: impl Into<String>) -> Self {
-        Self { name: None, address: address.into() }
-    }
-}
 
 /// Who the emails come from. Their words come from the catalogues.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -75,74 +53,6 @@ impl EmailSettings {
         let name = self.from_name.clone().unwrap_or_else(|| product.name.clone());
         let address = self.from_address.clone().unwrap_or_else(|| product.from_address.clone());
         Mailbox::named(name, address)
-    }
-}
-
-/// Which email this is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EmailKind {
-    /// Link and code to reset a password.
-    Reset,
-    /// Link and code to create a first password.
-    Create,
-    /// Notice that the password was changed.
-    PasswordChanged,
-}
-
-/// What an email says, as facts, for hosts that compose their own message.
-/// The link and code are secrets: `Debug` never shows them.
-#[derive(Clone, Debug)]
-pub enum EmailMessage {
-    /// A link and code to reset or create a password.
-    Reset {
-        /// Reset or create.
-        purpose: Purpose,
-        /// The whole link, token included. Put it in the email only.
-        link: SecretString,
-        /// The 6-digit code. Put it in the email only.
-        code: Code,
-        /// When the link and code stop working.
-        expires_at: OffsetDateTime,
-    },
-    /// The password was changed with a reset email.
-    PasswordChanged {
-        /// When.
-        changed_at: OffsetDateTime,
-    },
-}
-
-/// A composed email, ready for a [`crate::ports::Mailer`]. Bodies are secrets
-/// (they hold the link and code), so `Debug` never shows them.
-#[derive(Clone, Debug)]
-pub struct Email {
-    /// The recipient: the user's username.
-    pub to: Mailbox,
-    /// The sender.
-    pub from: Mailbox,
-    /// Where replies go.
-    pub reply_to: Option<Mailbox>,
-    /// The subject line.
-    pub subject: String,
-    /// The plain-text part.
-    pub text: SecretString,
-    /// The HTML part.
-    pub html: SecretString,
-    /// The user the email is for.
-    pub user: User,
-    /// The language it is written in (a BCP 47 tag): the reset's language.
-    pub language: String,
-    /// What the email says, as facts.
-    pub message: EmailMessage,
-}
-
-impl Email {
-    /// Which email this is.
-    pub fn kind(&self) -> EmailKind {
-        match &self.message {
-            EmailMessage::Reset { purpose: Purpose::Reset, .. } => EmailKind::Reset,
-            EmailMessage::Reset { purpose: Purpose::Create, .. } => EmailKind::Create,
-            EmailMessage::PasswordChanged { .. } => EmailKind::PasswordChanged,
-        }
     }
 }
 
@@ -242,19 +152,10 @@ fn html_page(title: &str, words: &Words<'_>, content: Markup) -> Markup {
                 title { (title) }
             }
             body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933" {
-                div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px" {
+                div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;overflow-wrap:anywhere;word-break:break-word" {
                     (content)
                 }
             }
-        }
-    }
-}
-
-impl fmt::Display for Mailbox {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.name {
-            Some(name) => write!(f, "{name} <{}>", self.address),
-            None => f.write_str(&self.address),
         }
     }
 }

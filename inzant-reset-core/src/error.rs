@@ -8,9 +8,9 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use crate::breach::BreachError;
+use crate::ids::AdminAction;
 use crate::policy::StrengthReport;
-use crate::request::AdminAction;
-use crate::secret::RandomnessUnavailable;
+use crate::random::RandomnessUnavailable;
 
 /// Result of the reset flow's operations.
 pub type Result<T, E = ResetError> = std::result::Result<T, E>;

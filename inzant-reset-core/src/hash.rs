@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{ConfigError, HashError};
+pub use crate::password_hash::PasswordHash;
 use crate::policy::normalize_password;
 use crate::ports::Hasher;
 use crate::secret::OsRandom;
@@ -46,41 +47,14 @@ impl Default for HashParams {
 
 impl HashParams {
     /// Very cheap parameters for tests only. Never use them for real passwords.
+    /// Needs the `test-util` feature.
+    #[cfg(any(test, feature = "test-util"))]
     pub fn insecure_for_tests() -> Self {
         Self { memory_kib: 64, iterations: 1, parallelism: 1 }
     }
 
     fn argon2_params(&self) -> Result<Params, argon2::Error> {
         Params::new(self.memory_kib, self.iterations, self.parallelism, Some(OUTPUT_BYTES))
-    }
-}
-
-/// A password hash as a PHC string (`$argon2id$v=19$m=…`).
-///
-/// Not a secret like a password, but an offline-cracking target, so `Debug`
-/// shows only the algorithm.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PasswordHash(String);
-
-impl PasswordHash {
-    /// Wraps a PHC string read from storage, checking that it parses.
-    pub fn from_phc(phc: impl Into<String>) -> Result<Self, HashError> {
-        let phc = phc.into();
-        argon2::PasswordHash::new(&phc)
-            .map_err(|e| HashError::with_source("not a valid PHC password hash", e))?;
-        Ok(Self(phc))
-    }
-
-    /// The PHC string, for storage.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PasswordHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let algorithm = self.0.split('$').nth(1).unwrap_or("?");
-        write!(f, "PasswordHash(${algorithm}$..)")
     }
 }
 
@@ -103,7 +77,7 @@ impl fmt::Debug for HashMemory {
 /// use inzant_reset_core::hash::{verify, Argon2id, HashParams};
 /// use secrecy::SecretString;
 ///
-/// let hasher = Argon2id::new(HashParams::insecure_for_tests()).unwrap();
+/// let hasher = Argon2id::new(HashParams::default()).unwrap();
 /// let hash = hasher.hash_password(&SecretString::from("Velvet#Harb7")).unwrap();
 /// assert!(verify(&SecretString::from("Velvet#Harb7"), hash.as_str()).unwrap());
 /// assert!(!verify(&SecretString::from("velvet#harb7"), hash.as_str()).unwrap());

@@ -1,32 +1,46 @@
 //! # inzant-reset-core
 //!
-//! The admin-triggered password reset of Inzant Sales, as pure logic: an
+//! The admin-triggered password reset of Inzant Sales: an
 //! admin clicks "Reset Password" on a user's details page; the user receives
 //! an email at their **username** with a link and a 6-digit code; on the reset
 //! page they type the code and a new password twice, watch a strength meter
 //! go from "Too Weak" to "Strong", and save once it reaches "Acceptable".
 //!
-//! Read it in the order of the flow:
+//! Read it in the order of the flow (the service is split by step in
+//! `service/`):
 //!
 //! 1. **Trigger** — [`ResetService::trigger`]: admin only, cooldown and daily
 //!    cap, a fresh [`secret::LinkToken`] and [`secret::Code`] (stored only as
 //!    digests), the email from [`email`], older links superseded.
-//! 2. **Open** — [`ResetService::open`]: reads only; dead links say why.
-//! 3. **Strength** — [`policy::PasswordPolicy::evaluate`]: NFKC, length,
-//!    composition, zxcvbn, five [`policy::StrengthLevel`]s; then, once the
-//!    rest is met, known data breaches ([`breach`], when the service has a
-//!    source).
+//! 2. **Open** — [`ResetService::open`] (and [`ResetService::rate`] as the
+//!    person types): reads only; dead links say why.
+//! 3. **Strength** — [`policy::PasswordPolicy::evaluate`]: NFKC
+//!    ([`policy::normalize_password`]), length, composition, zxcvbn, five
+//!    [`policy::StrengthLevel`]s; then, once the rest is met, known data
+//!    breaches ([`breach`], when the service has a source).
 //! 4. **Submit** — [`ResetService::submit`]: shape → match → policy → breaches → live →
 //!    count the attempt and check the code → Argon2id ([`hash`]) → complete once.
 //! 5. **Status and cancel** — [`ResetService::status`], [`ResetService::cancel`]:
-//!    what the admin sees on the user's page, and stopping a live reset.
+//!    what the admin sees on the user's page, and stopping a live reset;
+//!    [`ResetService::purge`] deletes what is of no more use.
 //!
-//! [`state::transition`] is the request's whole life. The core does no I/O
-//! of its own: storage, mail, users, who may do what, time and audit are the
-//! traits of [`ports`], with in-memory versions in [`memory`]. Store crates
-//! prove themselves with the `conformance` suite (cargo feature
-//! `conformance`). Hashing and scoring run on the service's own threads
-//! ([`workers`]), never on the host's async executor; every word people
+//! The modules form layers, bottom-up, with no cycles between them:
+//! **facts** ([`ids`], [`random`], [`user`], [`state`], [`request`],
+//! [`secret`], [`password_hash`], [`mail`], [`audit`], [`error`]);
+//! **ports** ([`ports`]: the traits a host implements over those facts);
+//! **rules** ([`policy`], [`breach`], [`words`], [`email`], [`hash`]);
+//! **flow** ([`service`]); **batteries** ([`memory`], [`workers`], the
+//! `smtp` mailers and the `conformance` suite, behind features).
+//!
+//! [`state::transition`] is the request's whole life. The flow itself
+//! stores, sends and looks up nothing directly: storage, mail, users, who
+//! may do what, time and audit are the traits of [`ports`], with in-memory
+//! versions in [`memory`]. The crate does ship batteries that do I/O: with
+//! the `smtp` feature, an SMTP transport and a mailer writing `.eml` files;
+//! and hashing and scoring run on worker threads the service starts
+//! ([`workers`]), never on the host's async executor. Store crates prove
+//! themselves with the `conformance` suite (cargo feature `conformance`);
+//! tests use the helpers behind the `test-util` feature. Every word people
 //! read comes from the message catalogues of [`words`], in the person's
 //! own language.
 //!
@@ -44,10 +58,14 @@ pub mod conformance;
 pub mod email;
 pub mod error;
 pub mod hash;
+pub mod ids;
+pub mod mail;
 pub mod memory;
 pub mod observe;
+pub mod password_hash;
 pub mod policy;
 pub mod ports;
+pub mod random;
 pub mod request;
 pub mod secret;
 pub mod service;

@@ -1,6 +1,7 @@
 //! In-memory implementations of the ports: a reset store with the same
 //! atomicity as a database, a user directory, an outbox mailer, an audit log
-//! and a settable clock. For the demo, for tests, and for hosts' own tests.
+//! and a settable clock; and [`TracingAudit`], the service's default audit
+//! sink. For the demo, for tests, and for hosts' own tests.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,14 +9,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
 use crate::audit::{AuditEvent, AuditKind};
-use crate::email::{Email, EmailKind};
+use crate::email::Email;
 use crate::error::{DirectoryError, MailError, StoreError};
 use crate::hash::PasswordHash;
-use crate::ports::{AuditSink, Clock, Finish, IssueLimits, IssueOutcome, Mailer, ResetStore, UserDirectory};
+use crate::ports::{AuditSink, Finish, IssueLimits, IssueOutcome, Mailer, ResetStore, UserDirectory};
 use crate::request::{RequestId, ResetRequest};
 use crate::secret::TokenDigest;
 use crate::state::{Event, RequestState, transition};
@@ -273,7 +273,9 @@ impl MemoryOutbox {
         Self::default()
     }
 
-    /// Makes `send` fail (`true`) or succeed (`false`) from now on.
+    /// Makes `send` fail (`true`) or succeed (`false`) from now on. Needs
+    /// the `test-util` feature.
+    #[cfg(any(test, feature = "test-util"))]
     pub fn set_refusing(&self, refusing: bool) {
         self.refusing.store(refusing, Ordering::SeqCst);
     }
@@ -284,8 +286,13 @@ impl MemoryOutbox {
     }
 
     /// The link token and code of the newest reset or create email, read
-    /// from its plain-text part as a person would. For tests.
+    /// from its plain-text part as a person would. For tests: needs the
+    /// `test-util` feature.
+    #[cfg(any(test, feature = "test-util"))]
     pub fn last_link_and_code(&self) -> Option<(String, String)> {
+        use crate::email::EmailKind;
+        use secrecy::ExposeSecret as _;
+
         let emails = lock(&self.emails);
         let email = emails.iter().rev().find(|e| matches!(e.kind(), EmailKind::Reset | EmailKind::Create))?;
         let text = email.text.expose_secret();
@@ -362,12 +369,14 @@ impl AuditSink for MemoryAudit {
     }
 }
 
-/// A clock that only moves when told to.
+/// A clock that only moves when told to. Needs the `test-util` feature.
+#[cfg(any(test, feature = "test-util"))]
 #[derive(Debug)]
 pub struct ManualClock {
     now: Mutex<OffsetDateTime>,
 }
 
+#[cfg(any(test, feature = "test-util"))]
 impl ManualClock {
     /// A clock reading `start`.
     pub fn new(start: OffsetDateTime) -> Self {
@@ -381,9 +390,30 @@ impl ManualClock {
     }
 }
 
-impl Clock for ManualClock {
+#[cfg(any(test, feature = "test-util"))]
+impl crate::ports::Clock for ManualClock {
     fn now(&self) -> OffsetDateTime {
         *lock(&self.now)
+    }
+}
+
+/// The default audit sink: writes each event to `tracing` at INFO under the
+/// `inzant_reset::audit` target.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TracingAudit;
+
+#[async_trait]
+impl AuditSink for TracingAudit {
+    async fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        tracing::info!(
+            target: "inzant_reset::audit",
+            kind = event.kind.as_str(),
+            request = %event.request,
+            user = %event.user,
+            actor = event.actor.as_ref().map(|a| a.as_str()),
+            "password reset audit event"
+        );
+        Ok(())
     }
 }
 

@@ -4,19 +4,17 @@
 //! runs. All are object-safe and held as `Arc<dyn …>`.
 
 use std::fmt::Debug;
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use time::OffsetDateTime;
 
 use crate::audit::AuditEvent;
 use crate::breach::{BreachError, PasswordSha1};
-use crate::email::Email;
 use crate::error::{DirectoryError, HashError, HookError, MailError, StoreError};
-use crate::hash::PasswordHash;
-use crate::policy::{PasswordPolicy, StrengthReport};
+use crate::mail::Email;
+use crate::password_hash::PasswordHash;
 use crate::request::{RequestId, ResetRequest};
 use crate::secret::TokenDigest;
 use crate::state::{Event, RequestState};
@@ -299,38 +297,6 @@ pub trait Hasher: Debug + Send + Sync + 'static {
     /// Whether `hash` should be replaced by a fresh hash from this hasher at
     /// the user's next successful sign-in.
     fn needs_rehash(&self, hash: &str) -> bool;
-}
-
-/// Where the password policy runs. Scoring is bounded (about a
-/// millisecond) but runs on every keystroke and every submit, so the
-/// service's default, [`crate::workers::PolicyWorkers`], runs it on
-/// dedicated threads; [`InlinePolicy`] runs it on the calling task.
-#[async_trait]
-pub trait PolicyRunner: Debug + Send + Sync + 'static {
-    /// `policy.evaluate(password, inputs)`, wherever this runner runs it.
-    async fn evaluate(
-        &self,
-        policy: Arc<PasswordPolicy>,
-        password: SecretString,
-        inputs: Vec<String>,
-    ) -> StrengthReport;
-}
-
-/// Runs the policy on the calling task.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct InlinePolicy;
-
-#[async_trait]
-impl PolicyRunner for InlinePolicy {
-    async fn evaluate(
-        &self,
-        policy: Arc<PasswordPolicy>,
-        password: SecretString,
-        inputs: Vec<String>,
-    ) -> StrengthReport {
-        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        policy.evaluate(password.expose_secret(), &inputs)
-    }
 }
 
 /// The system clock.

@@ -10,14 +10,14 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
-use rand::rngs::{StdRng, SysRng};
-use rand::{CryptoRng, RngExt, SeedableRng, TryRng};
+use rand::{CryptoRng, RngExt};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::ConfigError;
-use crate::request::RequestId;
+use crate::ids::RequestId;
+pub use crate::random::{OsRandom, RandomnessUnavailable};
 
 /// Bytes of OS randomness in a link token (256 bits).
 pub const TOKEN_BYTES: usize = 32;
@@ -27,29 +27,6 @@ pub const TOKEN_LEN: usize = 43;
 pub const CODE_DIGITS: usize = 6;
 /// Smallest accepted HMAC key, in bytes.
 pub const MIN_KEY_BYTES: usize = 32;
-
-/// The source of every random value the flow needs: the operating system's
-/// CSPRNG, read directly for tokens and used to seed a fresh ChaCha generator
-/// for codes and ids.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OsRandom;
-
-/// The operating system's random source failed.
-#[derive(Debug, thiserror::Error)]
-#[error("the operating system's random number generator failed")]
-pub struct RandomnessUnavailable;
-
-impl OsRandom {
-    /// A CSPRNG freshly seeded from the operating system.
-    pub fn rng(&self) -> Result<StdRng, RandomnessUnavailable> {
-        StdRng::try_from_rng(&mut SysRng).map_err(|_| RandomnessUnavailable)
-    }
-
-    /// Fills `bytes` straight from the operating system.
-    pub fn fill(&self, bytes: &mut [u8]) -> Result<(), RandomnessUnavailable> {
-        SysRng.try_fill_bytes(bytes).map_err(|_| RandomnessUnavailable)
-    }
-}
 
 /// The secret in a reset link: 256 random bits as URL-safe base64.
 ///

@@ -19,8 +19,9 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::{ConfigError, HashError};
 use crate::hash::{Argon2id, PasswordHash, needs_rehash, verify};
 use crate::observe;
+use crate::policy::{InlinePolicy, PolicyRunner};
 use crate::policy::{PasswordPolicy, StrengthReport};
-use crate::ports::{Hasher, InlinePolicy, PolicyRunner};
+use crate::ports::Hasher;
 
 /// The number of threads a machine's cores suggest (at least one).
 pub fn available_cores() -> usize {

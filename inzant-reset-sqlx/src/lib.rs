@@ -77,8 +77,9 @@
 //!     )
 //!     .build()?;
 //!
-//! // Now and then (say hourly): drop requests finished or expired over 30 days ago.
-//! pg.store().purge_older_than(std::time::Duration::from_secs(30 * 24 * 3600)).await?;
+//! // Now and then (say hourly): drop requests that expired, or finished ones
+//! // created, over 30 days ago.
+//! service.purge(std::time::Duration::from_secs(30 * 24 * 3600)).await?;
 //! # let _ = service;
 //! # Ok(())
 //! # }
@@ -87,9 +88,11 @@
 //! ## Purging
 //!
 //! Requests are never rewritten as expired; an issued request past its
-//! `expires_at` simply reads as expired. [`PgStore::purge_older_than`] (or
-//! [`ResetStore::purge`](inzant_reset_core::ports::ResetStore::purge))
-//! deletes requests that expired before the cut-off and finished ones
+//! `expires_at` simply reads as expired. The service's
+//! [`ResetService::purge`](inzant_reset_core::ResetService::purge) (on its
+//! clock, with a retention of at least 24 hours) has the store
+//! ([`ResetStore::purge`](inzant_reset_core::ports::ResetStore::purge))
+//! delete requests that expired before the cut-off and finished ones
 //! created before it; live requests stay. The host calls it on a timer.
 //! Audit events are kept.
 //!

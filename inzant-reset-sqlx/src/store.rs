@@ -1,7 +1,6 @@
 //! [`PgStore`]: the reset store on PostgreSQL.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use inzant_reset_core::error::StoreError;
@@ -155,23 +154,6 @@ impl PgStore {
     /// The connection pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// Deletes requests that are of no more use and older than `retention`:
-    /// those that expired more than `retention` ago, and finished ones
-    /// (completed, locked, superseded, revoked) created more than `retention`
-    /// ago. Live requests are never deleted. Hosts call this periodically
-    /// (say hourly, with a retention of 30 days); it is
-    /// [`ResetStore::purge`] with `before = now - retention`.
-    pub async fn purge_older_than(&self, retention: Duration) -> Result<u64, StoreError> {
-        let before = time::Duration::try_from(retention)
-            .ok()
-            .and_then(|retention| OffsetDateTime::now_utc().checked_sub(retention));
-        match before {
-            Some(before) => self.purge(before).await,
-            // A retention reaching before the earliest representable time keeps everything.
-            None => Ok(0),
-        }
     }
 }
 

@@ -1,0 +1,43 @@
+//! Where the password policy runs: [`PolicyRunner`], and [`InlinePolicy`]
+//! on the calling task. The service's default runs it on worker threads
+//! (`crate::workers::PolicyWorkers`).
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{PasswordPolicy, StrengthReport};
+
+/// Where the password policy runs. Scoring is bounded (about a
+/// millisecond) but runs on every keystroke and every submit, so the
+/// service's default, [`crate::workers::PolicyWorkers`], runs it on
+/// dedicated threads; [`InlinePolicy`] runs it on the calling task.
+#[async_trait]
+pub trait PolicyRunner: Debug + Send + Sync + 'static {
+    /// `policy.evaluate(password, inputs)`, wherever this runner runs it.
+    async fn evaluate(
+        &self,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport;
+}
+
+/// Runs the policy on the calling task.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InlinePolicy;
+
+#[async_trait]
+impl PolicyRunner for InlinePolicy {
+    async fn evaluate(
+        &self,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport {
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        policy.evaluate(password.expose_secret(), &inputs)
+    }
+}
