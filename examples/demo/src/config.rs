@@ -13,6 +13,11 @@
 //! `docs/RELIABILITY.md`): how connections are served ([`ServeSettings`]), how
 //! many sign-in attempts an account or an address gets, and how long the
 //! database pool and the SMTP server may keep a request waiting.
+//!
+//! Passwords found in known data breaches are refused ([`BreachSource`],
+//! `INZANT_BREACHED_PASSWORDS`, `INZANT_BREACH_THRESHOLD`,
+//! `INZANT_BREACH_UNAVAILABLE`): by default from a small list shipped with
+//! the demo, so that it works without calling out.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -20,6 +25,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use inzant_reset_core::breach::{BreachPolicy, OnUnavailable};
 use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::secret::MIN_KEY_BYTES;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
@@ -45,6 +51,28 @@ pub enum MailSetting {
     /// Sent through the SMTP server at this URL (`SMTP_URL`); see
     /// `inzant_reset_core::smtp::SmtpMailer` for the accepted forms.
     Smtp(SmtpUrl),
+}
+
+/// Where the demo looks up passwords found in known data breaches
+/// (`INZANT_BREACHED_PASSWORDS`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum BreachSource {
+    /// The small list shipped with the demo (`examples/demo/breached-passwords.txt`,
+    /// built into the binary), written as a local mirror into a temporary
+    /// directory at start (`demo`, the default).
+    #[default]
+    Demo,
+    /// No lookup: only the strength policy decides (`off`).
+    Off,
+    /// The Pwned Passwords range API, `https://api.pwnedpasswords.com/range/`
+    /// (`api`): only the first 5 hexadecimal digits of each password's SHA-1
+    /// are sent.
+    Api,
+    /// A local mirror of Pwned Passwords: a directory of range files as the
+    /// official downloader writes them, or one file of `SHA1:COUNT` lines
+    /// sorted by hash (any other value). Checked at start: a path that is
+    /// missing, empty or corrupt stops the demo naming it.
+    Mirror(PathBuf),
 }
 
 /// An SMTP URL, which may carry credentials: `Debug` shows only its scheme and host.
@@ -126,12 +154,19 @@ pub struct DemoConfig {
     /// `INZANT_MAX_CONNECTIONS`, `INZANT_MAX_CONNECTIONS_PER_ADDRESS`,
     /// `INZANT_SHUTDOWN_TIMEOUT`).
     pub serve: ServeSettings,
-    /// Sign-in attempts (website and apps) allowed per account per 10
-    /// minutes: that many at once, then one per 10 minutes ÷ the number
-    /// (`INZANT_SIGN_IN_PER_ACCOUNT`, default 10).
+    /// Failed sign-ins (website and apps) allowed per account from one
+    /// client (a browser's device cookie, else the client address) per 15
+    /// minutes: that many at once, then one per 15 minutes ÷ the number; a
+    /// success empties the count
+    /// (`INZANT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS`, default 5).
+    pub sign_in_per_account_and_address: u32,
+    /// Failed sign-ins allowed per account per hour from clients the
+    /// account has not signed in from: that many at once, then one per
+    /// hour ÷ the number. Devices and addresses the account signed in from
+    /// neither spend nor need it (`INZANT_SIGN_IN_PER_ACCOUNT`, default 100).
     pub sign_in_per_account: u32,
-    /// Sign-in attempts allowed per client address per minute: that many
-    /// at once, then one per minute ÷ the number
+    /// Sign-in attempts, right or wrong, allowed per client address per
+    /// minute: that many at once, then one per minute ÷ the number
     /// (`INZANT_SIGN_IN_PER_ADDRESS`, default 30).
     pub sign_in_per_address: u32,
     /// How long a request waits for a PostgreSQL connection before it is
@@ -153,6 +188,14 @@ pub struct DemoConfig {
     /// main address answers `/metrics` with 404, so the figures need not be
     /// public: keep this address on loopback or a private network.
     pub metrics_listen: Option<SocketAddr>,
+    /// Where breached passwords are looked up (`INZANT_BREACHED_PASSWORDS`:
+    /// `demo`, the default, `off`, `api` or a mirror's path).
+    pub breached_passwords: BreachSource,
+    /// From how many sightings a password is refused
+    /// (`INZANT_BREACH_THRESHOLD`, default 1) and whether saving is allowed
+    /// or refused while the source cannot answer
+    /// (`INZANT_BREACH_UNAVAILABLE`: `allow`, the default, or `refuse`).
+    pub breach_policy: BreachPolicy,
 }
 
 impl Default for DemoConfig {
@@ -174,12 +217,15 @@ impl Default for DemoConfig {
             daily_cap: None,
             strength_checks_per_minute: None,
             serve: ServeSettings::default(),
-            sign_in_per_account: 10,
+            sign_in_per_account_and_address: 5,
+            sign_in_per_account: 100,
             sign_in_per_address: 30,
             db_acquire_timeout: Duration::from_secs(2),
             smtp_timeout: Duration::from_secs(2),
             locales_dir: None,
             metrics_listen: None,
+            breached_passwords: BreachSource::Demo,
+            breach_policy: BreachPolicy::default(),
         }
     }
 }
@@ -279,6 +325,10 @@ impl DemoConfig {
             config.serve.max_connections_per_address =
                 parse_count("INZANT_MAX_CONNECTIONS_PER_ADDRESS", &count, 0, MAX_CONNECTIONS)? as usize;
         }
+        if let Some(count) = get("INZANT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS") {
+            config.sign_in_per_account_and_address =
+                parse_count("INZANT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS", &count, 1, 1_000_000)?;
+        }
         if let Some(count) = get("INZANT_SIGN_IN_PER_ACCOUNT") {
             config.sign_in_per_account = parse_count("INZANT_SIGN_IN_PER_ACCOUNT", &count, 1, 1_000_000)?;
         }
@@ -293,6 +343,25 @@ impl DemoConfig {
                 .filter(|address| address.port() == 0 || *address != config.listen)
                 .ok_or_else(|| bad("INZANT_METRICS_LISTEN", &listen, expected))?;
             config.metrics_listen = Some(address);
+        }
+        if let Some(source) = get("INZANT_BREACHED_PASSWORDS") {
+            config.breached_passwords = match source.trim().to_ascii_lowercase().as_str() {
+                "demo" => BreachSource::Demo,
+                "off" => BreachSource::Off,
+                "api" => BreachSource::Api,
+                _ => BreachSource::Mirror(PathBuf::from(source)),
+            };
+        }
+        if let Some(threshold) = get("INZANT_BREACH_THRESHOLD") {
+            config.breach_policy.threshold =
+                u64::from(parse_count("INZANT_BREACH_THRESHOLD", &threshold, 1, u32::MAX)?);
+        }
+        if let Some(unavailable) = get("INZANT_BREACH_UNAVAILABLE") {
+            config.breach_policy.on_unavailable = match unavailable.trim().to_ascii_lowercase().as_str() {
+                "allow" => OnUnavailable::Allow,
+                "refuse" => OnUnavailable::Refuse,
+                _ => return Err(bad("INZANT_BREACH_UNAVAILABLE", &unavailable, "allow or refuse")),
+            };
         }
         Ok(config)
     }
@@ -443,10 +512,14 @@ mod tests {
             ("INZANT_MAX_CONNECTIONS", "0"),
             ("INZANT_MAX_CONNECTIONS_PER_ADDRESS", "-1"),
             ("INZANT_SIGN_IN_PER_ACCOUNT", "0"),
+            ("INZANT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS", "0"),
             ("INZANT_SIGN_IN_PER_ADDRESS", "many"),
             ("INZANT_METRICS_LISTEN", "9100"),
             ("INZANT_METRICS_LISTEN", "localhost:9100"),
             ("INZANT_METRICS_LISTEN", "127.0.0.1:3000"),
+            ("INZANT_BREACH_THRESHOLD", "0"),
+            ("INZANT_BREACH_THRESHOLD", "once"),
+            ("INZANT_BREACH_UNAVAILABLE", "maybe"),
         ] {
             let error = config(&[(name, value)]).unwrap_err();
             assert!(matches!(error, DemoError::Config(_)), "{name}={value}");
@@ -501,13 +574,35 @@ mod tests {
     }
 
     #[test]
+    fn breached_passwords_default_to_the_demo_list_and_can_be_changed() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.breached_passwords, BreachSource::Demo);
+        assert_eq!(c.breach_policy, BreachPolicy { threshold: 1, on_unavailable: OnUnavailable::Allow });
+        for (value, source) in [
+            ("demo", BreachSource::Demo),
+            (" OFF ", BreachSource::Off),
+            ("api", BreachSource::Api),
+            ("/srv/pwned-passwords", BreachSource::Mirror(PathBuf::from("/srv/pwned-passwords"))),
+            ("./api", BreachSource::Mirror(PathBuf::from("./api"))),
+        ] {
+            assert_eq!(config(&[("INZANT_BREACHED_PASSWORDS", value)]).unwrap().breached_passwords, source);
+        }
+        let c =
+            config(&[("INZANT_BREACH_THRESHOLD", "10"), ("INZANT_BREACH_UNAVAILABLE", "Refuse")]).unwrap();
+        assert_eq!(c.breach_policy, BreachPolicy { threshold: 10, on_unavailable: OnUnavailable::Refuse });
+    }
+
+    #[test]
     fn reliability_settings() {
         let c = config(&[]).unwrap();
         assert_eq!(c.serve, ServeSettings::default());
         assert_eq!(c.serve.header_timeout, Duration::from_secs(10));
         assert!(c.serve.shutdown_timeout < Duration::from_secs(10), "SIGTERM must end the demo within 10 s");
         assert!(c.db_acquire_timeout <= Duration::from_secs(2) && c.smtp_timeout <= Duration::from_secs(2));
-        assert_eq!((c.sign_in_per_account, c.sign_in_per_address), (10, 30));
+        assert_eq!(
+            (c.sign_in_per_account_and_address, c.sign_in_per_account, c.sign_in_per_address),
+            (5, 100, 30)
+        );
         let c = config(&[
             ("INZANT_HEADER_TIMEOUT", "0.25"),
             ("INZANT_REQUEST_TIMEOUT", "3"),
@@ -516,6 +611,7 @@ mod tests {
             ("INZANT_MAX_CONNECTIONS_PER_ADDRESS", "0"),
             ("INZANT_DB_ACQUIRE_TIMEOUT", "0.5"),
             ("INZANT_SMTP_TIMEOUT", "1.5"),
+            ("INZANT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS", "2"),
             ("INZANT_SIGN_IN_PER_ACCOUNT", "3"),
             ("INZANT_SIGN_IN_PER_ADDRESS", "7"),
         ])
@@ -526,7 +622,10 @@ mod tests {
         assert_eq!((c.serve.max_connections, c.serve.max_connections_per_address), (100, 0));
         assert_eq!(c.db_acquire_timeout, Duration::from_millis(500));
         assert_eq!(c.smtp_timeout, Duration::from_millis(1500));
-        assert_eq!((c.sign_in_per_account, c.sign_in_per_address), (3, 7));
+        assert_eq!(
+            (c.sign_in_per_account_and_address, c.sign_in_per_account, c.sign_in_per_address),
+            (2, 3, 7)
+        );
     }
 
     #[test]

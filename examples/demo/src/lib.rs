@@ -24,11 +24,17 @@
 //! service (memory or PostgreSQL, `.eml` files or SMTP), seeds the users and
 //! returns the [`Demo`], whose router `main` serves with [`serve::serve`]:
 //! timeouts for slow clients, connection caps and a shutdown deadline.
-//! Sign-in is throttled per account and per client address
-//! ([`throttle`]), and outages of the database or the mail server are
+//! Sign-in is throttled so that guessing slows down and nobody can lock an
+//! owner out: failures per account and client, a slower ceiling per account
+//! that devices and addresses the account signed in from skip, and attempts
+//! per client address ([`throttle`]); outages of the database or the mail server are
 //! answered `503` within a couple of seconds (`docs/RELIABILITY.md`).
 //! With `INZANT_METRICS_LISTEN`, the core's metrics are served as
 //! `/metrics` on that address of their own ([`prometheus`]).
+//! Passwords found in known data breaches are refused: by default those of
+//! a small list shipped with the demo ([`DEMO_BREACHED_PASSWORDS`]), written
+//! as a local Pwned Passwords mirror at start; `INZANT_BREACHED_PASSWORDS`
+//! picks the real range API, a mirror of your own, or none ([`BreachSource`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -41,6 +47,7 @@ pub struct ReadmeExamples;
 
 mod chart;
 mod config;
+pub mod device;
 mod gate;
 mod pages;
 pub mod prometheus;
@@ -59,17 +66,20 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use inzant_reset_axum::{ResetWeb, WebSettings};
+use inzant_reset_breach::{LocalMirror, RangeApi, RangeApiSettings, write_range_directory};
+use inzant_reset_core::breach::{OnUnavailable, PasswordSha1};
 use inzant_reset_core::hash::Argon2id;
 use inzant_reset_core::memory::{MemoryAudit, MemoryDirectory, MemoryStore};
-use inzant_reset_core::ports::{AuditSink, Mailer, ResetStore};
+use inzant_reset_core::ports::{AuditSink, BreachedPasswords, Mailer, ResetStore};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
 use inzant_reset_sqlx::{PgReset, Schema};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgPoolOptions;
+use tempfile::TempDir;
 use tokio::task::JoinHandle;
 
-pub use config::{DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
+pub use config::{BreachSource, DatabaseUrl, DemoConfig, MailSetting, SmtpUrl};
 pub use gate::{DemoGate, RevokeSessions};
 pub use inzant_reset_axum::is_same_origin;
 pub use pages::PASSWORD_RESETS_PATH;
@@ -77,7 +87,8 @@ pub use prometheus::MetricsEndpoint;
 pub use routes::HSTS;
 pub use serve::ServeSettings;
 pub use session::{
-    Cookies, FLASH_COOKIE, SECURE_FLASH_COOKIE, SECURE_SESSION_COOKIE, SESSION_COOKIE, Sessions,
+    Cookies, DEVICE_COOKIE, FLASH_COOKIE, SECURE_DEVICE_COOKIE, SECURE_FLASH_COOKIE, SECURE_SESSION_COOKIE,
+    SESSION_COOKIE, Sessions,
 };
 pub use users::{PasswordSource, PgUsers, SeededUser, Users, ids};
 
@@ -133,8 +144,12 @@ pub struct Demo {
     /// `/metrics`, when `INZANT_METRICS_LISTEN` is set: to be served on
     /// its own listener, never on the router above.
     pub metrics: Option<MetricsEndpoint>,
+    /// Where breached passwords are looked up, in words (for the banner).
+    pub breached_passwords: String,
     flashes: Arc<session::Flashes>,
     throttle: Arc<throttle::SignInThrottle>,
+    /// The demo list's mirror, removed when the demo ends.
+    _breach_mirror: Option<TempDir>,
 }
 
 impl Demo {
@@ -221,6 +236,7 @@ impl Demo {
         if let Some(metrics) = &self.metrics {
             out.push_str(&format!("Metrics (Prometheus text format): http://{}/metrics\n", metrics.listen));
         }
+        out.push_str(&format!("{}\n", self.breached_passwords));
         out.push_str(if self.uses_postgres {
             "Users and reset requests are stored in PostgreSQL.\n"
         } else {
@@ -241,6 +257,80 @@ fn catalogues(dir: Option<&Path>) -> Result<Catalogues, DemoError> {
     builder.build().map_err(|error| DemoError::Config(format!("INZANT_LOCALES_DIR: {error}")))
 }
 
+/// The breached passwords of `INZANT_BREACHED_PASSWORDS=demo` (the default),
+/// one a line: common passwords from public breach lists, among them some
+/// the strength policy alone would accept (`Summer2024!`, `Welcome@123`,
+/// `Tr0ub4dor&3`). Built into the binary, so the demo runs from any directory.
+pub const DEMO_BREACHED_PASSWORDS: &str = include_str!("../breached-passwords.txt");
+
+/// The passwords of [`DEMO_BREACHED_PASSWORDS`], blank lines left out.
+pub fn demo_breached_passwords() -> impl Iterator<Item = &'static str> {
+    DEMO_BREACHED_PASSWORDS.lines().filter(|line| !line.trim().is_empty())
+}
+
+/// The breach source `source` names, a description for the banner, and
+/// the temporary directory that holds the demo list's mirror (kept as long
+/// as the demo runs: the mirror reads its files at every lookup).
+type Breaches = (Option<Arc<dyn BreachedPasswords>>, String, Option<TempDir>);
+
+/// Opens the breach source `source` names. The demo list is written, as the
+/// official downloader writes its range files, into a fresh temporary
+/// directory rather than beside the mail: it is the demo's own, private,
+/// gone when the demo ends, and needs nothing writable in the working
+/// directory (nor a mail directory, with SMTP).
+fn breach_source(source: &BreachSource) -> Result<Breaches, DemoError> {
+    let variable = "INZANT_BREACHED_PASSWORDS";
+    match source {
+        BreachSource::Off => {
+            Ok((None, format!("Breached passwords are not checked ({variable}=off)."), None))
+        }
+        BreachSource::Demo => {
+            let dir =
+                tempfile::Builder::new().prefix("inzant-breached-passwords-").tempdir().map_err(|error| {
+                    DemoError::Startup(format!(
+                        "could not create a directory for the breached-password list: {error}"
+                    ))
+                })?;
+            let written = |error: std::io::Error| {
+                DemoError::Startup(format!(
+                    "could not write the breached-password list to {}: {error}",
+                    dir.path().display()
+                ))
+            };
+            write_range_directory(dir.path(), demo_breached_passwords().map(|p| (PasswordSha1::of(p), 1)))
+                .map_err(written)?;
+            let mirror = LocalMirror::open(dir.path()).map_err(|error| {
+                DemoError::Startup(format!("the demo's breached-password list cannot be read back: {error}"))
+            })?;
+            let count = demo_breached_passwords().count();
+            let said = format!(
+                "Passwords in the demo's list of {count} breached passwords are refused \
+                 ({variable}=api checks the real Pwned Passwords)."
+            );
+            Ok((Some(Arc::new(mirror)), said, Some(dir)))
+        }
+        BreachSource::Api => {
+            let api = RangeApi::new(RangeApiSettings::default())
+                .map_err(|error| DemoError::Config(format!("{variable}=api: {error}")))?;
+            let said = "Passwords found in known data breaches are refused (the Pwned Passwords range API).";
+            Ok((Some(Arc::new(api)), said.to_owned(), None))
+        }
+        BreachSource::Mirror(path) => {
+            let mirror = LocalMirror::open(path).map_err(|error| {
+                DemoError::Config(format!(
+                    "{variable}: {error} (expected demo, off, api, or a Pwned Passwords mirror: a directory \
+                     of range files or one sorted file of SHA1:COUNT lines)"
+                ))
+            })?;
+            let said = format!(
+                "Passwords found in known data breaches are refused (the mirror at {}).",
+                path.display()
+            );
+            Ok((Some(Arc::new(mirror)), said, None))
+        }
+    }
+}
+
 /// Wires everything: store, users and audit (memory, or PostgreSQL with
 /// migrations), the mailer, the code key, the seeded users, the core
 /// service (Argon2id on its own threads, sessions revoked after a reset),
@@ -258,6 +348,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
     let argon2 = Argon2id::new(config.hash_params)
         .map_err(|error| DemoError::Config(format!("invalid Argon2id parameters: {error}")))?;
     let catalogues = catalogues(config.locales_dir.as_deref())?;
+    let (breach_source, breached_passwords, breach_mirror) = breach_source(&config.breached_passwords)?;
 
     let (store, users, audit): (Arc<dyn ResetStore>, Users, Arc<dyn AuditSink>) = match &config.database_url {
         None => (
@@ -345,13 +436,26 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
 
     let sessions = Arc::new(Sessions::new(cookies));
     let flashes = Arc::new(session::Flashes::new(cookies));
-    let throttle =
-        Arc::new(throttle::SignInThrottle::new(config.sign_in_per_account, config.sign_in_per_address));
+    let throttle = Arc::new(throttle::SignInThrottle::new(throttle::Limits {
+        per_client: config.sign_in_per_account_and_address,
+        per_account: config.sign_in_per_account,
+        per_address: config.sign_in_per_address,
+    }));
+    let devices = Arc::new(device::DeviceCookies::new(config.reset_secret.as_ref())?);
     let mut builder = ResetService::builder(store, users.directory(), mailer, keys, reset_config)
         .hash_params(config.hash_params)
         .catalogues(catalogues)
         .hooks(Arc::new(RevokeSessions { sessions: Arc::clone(&sessions) }));
     builder = builder.audit(Arc::clone(&audit));
+    if let Some(source) = breach_source {
+        let policy = config.breach_policy;
+        let unavailable = match policy.on_unavailable {
+            OnUnavailable::Allow => "allow",
+            OnUnavailable::Refuse => "refuse",
+        };
+        tracing::info!(threshold = policy.threshold, unavailable, "{breached_passwords}");
+        builder = builder.breached_passwords(source, policy);
+    }
     let service = Arc::new(
         builder.build().map_err(|error| DemoError::Config(format!("invalid reset settings: {error}")))?,
     );
@@ -384,6 +488,7 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         flashes: Arc::clone(&flashes),
         cookies,
         throttle: Arc::clone(&throttle),
+        devices,
         decoy_hash: Arc::from(decoy_hash.as_str()),
         service: Arc::clone(&service),
         public_origin: Arc::from(origin.as_str()),
@@ -420,7 +525,9 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         sessions,
         serve: config.serve,
         metrics,
+        breached_passwords,
         flashes,
         throttle,
+        _breach_mirror: breach_mirror,
     })
 }

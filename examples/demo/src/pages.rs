@@ -523,6 +523,22 @@ pub fn forbidden(user: &User) -> Markup {
     )
 }
 
+/// The answer to a sign-out posted from another site: refused, and the
+/// session kept; this page's own button signs out.
+pub fn sign_out_refused() -> Markup {
+    card_page(
+        "Not Signed Out",
+        "Not signed out",
+        html! {
+            p.notice.error role="alert" {
+                "This sign-out was sent from another site, so it was refused. You are still signed in."
+            }
+            p { a href="/" { "Go to the start page" } }
+            (sign_out_form())
+        },
+    )
+}
+
 /// The answer for unknown pages (and unknown users).
 pub fn not_found(what: &str) -> Markup {
     card_page(

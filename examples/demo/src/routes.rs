@@ -26,10 +26,11 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::device::{DEVICE_COOKIE_LIFETIME, DeviceCookies};
 use crate::gate::admin_words;
 use crate::pages::{self, LoginNotice};
 use crate::session::{Cookies, Flashes, Sessions, cookie};
-use crate::throttle::{SignInThrottle, Throttled};
+use crate::throttle::{Account, SignInThrottle, Throttled};
 use crate::trend;
 use crate::users::Users;
 
@@ -48,8 +49,11 @@ pub struct AppState {
     pub flashes: Arc<Flashes>,
     /// How cookies are named and set.
     pub cookies: Cookies,
-    /// Sign-in attempts per account and per client address.
+    /// Sign-in failures per account and client, per account, and attempts
+    /// per client address.
     pub throttle: Arc<SignInThrottle>,
+    /// Signs and checks the browsers' device cookies.
+    pub devices: Arc<DeviceCookies>,
     /// A hash of a random password, verified against when the username is
     /// unknown so that wrong usernames and wrong passwords take as long.
     pub decoy_hash: Arc<str>,
@@ -231,10 +235,11 @@ pub struct LoginForm {
 /// `POST /login`: admin and web users get a session and go to their start
 /// page; device users are sent to the apps; anything else is one generic error.
 ///
-/// Refused before any password is checked: a form from another site (403),
-/// and attempts over the account's or the address's budget (429 with
-/// `Retry-After`). Failures are logged with the username and the client's
-/// address.
+/// Refused before any password is checked: a form from another site (403,
+/// counting nothing), and attempts over a sign-in budget (429 with
+/// `Retry-After`; see [`crate::throttle`]). A browser that signs in gets a
+/// device cookie for the account, which makes it a known client there next
+/// time. Failures are logged with the username and the client's address.
 pub async fn login_submit(
     State(state): State<AppState>,
     client: ClientAddress,
@@ -249,18 +254,26 @@ pub async fn login_submit(
         return (StatusCode::FORBIDDEN, html(pages::login(&LoginNotice::CrossSite, "", None)))
             .into_response();
     }
-    if let Err(throttled) = state.throttle.attempt(&username, client.0) {
-        log_throttled(&username, client, throttled);
-        let notice = LoginNotice::Throttled { retry_after_secs: throttled.retry_after_secs };
-        let page = (StatusCode::TOO_MANY_REQUESTS, html(pages::login(&notice, &username, None)));
-        return with_retry_after(page.into_response(), throttled);
-    }
+    let account = Account::new(&username);
+    let device =
+        cookie(&headers, state.cookies.device()).and_then(|value| state.devices.verify(value, &account));
+    let attempt = match state.throttle.attempt(&account, client.0, device) {
+        Ok(attempt) => attempt,
+        Err(throttled) => {
+            log_throttled(&username, client, throttled);
+            let notice = LoginNotice::Throttled { retry_after_secs: throttled.retry_after_secs };
+            let page = (StatusCode::TOO_MANY_REQUESTS, html(pages::login(&notice, &username, None)));
+            return with_retry_after(page.into_response(), throttled);
+        }
+    };
     match state.check_password(&username, SecretString::from(password)).await {
         Ok(Some(user)) if user.user_type == UserType::Device => {
+            attempt.succeeded();
             (StatusCode::FORBIDDEN, html(pages::login(&LoginNotice::DeviceUser, &username, None)))
                 .into_response()
         }
         Ok(Some(user)) => {
+            attempt.succeeded();
             // A fresh session on every sign-in; any earlier one of this browser ends.
             if let Some(old) = cookie(&headers, state.cookies.session()) {
                 state.sessions.remove(old);
@@ -276,22 +289,37 @@ pub async fn login_submit(
             let mut response = see_other(start_page(&user));
             let session = state.cookies.set(state.cookies.session(), &token, None);
             response.headers_mut().append(SET_COOKIE, session);
+            // The same device keeps its id (and its cookie another year).
+            if let Some(value) = state.devices.issue(&account, device) {
+                let cookie = state.cookies.set(state.cookies.device(), &value, Some(DEVICE_COOKIE_LIFETIME));
+                response.headers_mut().append(SET_COOKIE, cookie);
+            }
             response
         }
         Ok(None) => {
+            attempt.failed();
             tracing::warn!(username = ?logged(&username), from = %client, "sign-in failed: wrong username or password");
             (StatusCode::UNAUTHORIZED, html(pages::login(&LoginNotice::Incorrect, &username, None)))
                 .into_response()
         }
         Err(CheckError::Unavailable) => {
+            drop(attempt); // not a failure: nothing was learned, nothing is counted
             (StatusCode::SERVICE_UNAVAILABLE, html(pages::login(&LoginNotice::Unavailable, &username, None)))
                 .into_response()
         }
     }
 }
 
-/// `POST /logout`: ends the session.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// `POST /logout`: ends the session. Like every change a cookie
+/// authenticates, only from the site's own pages ([`is_same_origin`]):
+/// from another origin (another site, or another port of this host, which
+/// `SameSite` does not tell apart) it is refused with 403 and the session
+/// is kept.
+pub async fn logout(State(state): State<AppState>, client: ClientAddress, headers: HeaderMap) -> Response {
+    if !is_same_origin(&headers, &state.public_origin) {
+        tracing::warn!(from = %client, origin = ?headers.get(ORIGIN), "sign-out from another site refused");
+        return (StatusCode::FORBIDDEN, html(pages::sign_out_refused())).into_response();
+    }
     if let Some(token) = cookie(&headers, state.cookies.session()) {
         state.sessions.remove(token);
     }
@@ -427,42 +455,115 @@ struct AppSignIn {
 /// `POST /api/app/sign-in`: the stand-in for the Inzant Sales Plus and
 /// Tradeshow apps' sign-in. 200 for a device user with the right password;
 /// 401 for everything else that is well formed; 400 for malformed JSON;
-/// 429 with `Retry-After` over the sign-in budgets (as `/login`, which
-/// shares them). The apps are not browsers, so no `Origin` is asked for.
-pub async fn app_sign_in(State(state): State<AppState>, client: ClientAddress, body: Bytes) -> Response {
-    let Ok(AppSignIn { username, password }) = serde_json::from_slice::<AppSignIn>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "ok": false, "error": "Send JSON: {\"username\": \"…\", \"password\": \"…\"}." })),
-        )
-            .into_response();
-    };
-    if let Err(throttled) = state.throttle.attempt(&username, client.0) {
-        log_throttled(&username, client, throttled);
-        let message = pages::throttled_message(throttled.retry_after_secs);
-        let answer = (StatusCode::TOO_MANY_REQUESTS, Json(json!({ "ok": false, "error": message })));
-        return with_retry_after(answer.into_response(), throttled);
+/// 429 with `Retry-After` over the sign-in budgets (shared with `/login`).
+///
+/// The apps send JSON and are not browsers, so anything else is refused
+/// before it is read or counted: a browser's request from another site
+/// (`Origin` or `Sec-Fetch-Site` naming one: 403), and a body not declared
+/// `application/json` (415), which no web page can send elsewhere without
+/// a CORS preflight this route never answers. An address the account
+/// signed in from before is known to the throttle: the apps have no cookies.
+pub async fn app_sign_in(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if from_another_site(&headers, &state.public_origin) {
+        tracing::warn!(from = %client, origin = ?headers.get(ORIGIN), site = ?headers.get(SEC_FETCH_SITE),
+            "app sign-in from another site refused");
+        return json_refusal(
+            StatusCode::FORBIDDEN,
+            "This sign-in was sent from another site, so it was refused.",
+        );
     }
+    if !is_json(&headers) {
+        return json_refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send JSON, with Content-Type: application/json.",
+        );
+    }
+    let Ok(AppSignIn { username, password }) = serde_json::from_slice::<AppSignIn>(&body) else {
+        return json_refusal(
+            StatusCode::BAD_REQUEST,
+            "Send JSON: {\"username\": \"…\", \"password\": \"…\"}.",
+        );
+    };
+    let account = Account::new(&username);
+    let attempt = match state.throttle.attempt(&account, client.0, None) {
+        Ok(attempt) => attempt,
+        Err(throttled) => {
+            log_throttled(&username, client, throttled);
+            let message = pages::throttled_message(throttled.retry_after_secs);
+            return with_retry_after(json_refusal(StatusCode::TOO_MANY_REQUESTS, &message), throttled);
+        }
+    };
     let password = SecretString::from(password);
     match state.check_password(&username, password).await {
         Ok(Some(user)) if user.user_type == UserType::Device => {
+            attempt.succeeded();
             tracing::info!(user = %user.id, from = %client, "signed in from the apps");
             Json(json!({ "ok": true })).into_response()
         }
-        Ok(_) => {
+        Ok(user) => {
+            // A web user's or admin's right password is not a failure, but
+            // the apps are not theirs: the same answer as a wrong one.
+            match user {
+                Some(_) => attempt.succeeded(),
+                None => attempt.failed(),
+            }
             tracing::warn!(username = ?logged(&username), from = %client, "app sign-in failed");
-            (
-                StatusCode::UNAUTHORIZED,
-                Json(json!({ "ok": false, "error": "The username or password is incorrect." })),
-            )
-                .into_response()
+            json_refusal(StatusCode::UNAUTHORIZED, "The username or password is incorrect.")
         }
-        Err(CheckError::Unavailable) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "ok": false, "error": "Signing in is not possible right now. Try again in a moment." })),
-        )
-            .into_response(),
+        Err(CheckError::Unavailable) => {
+            drop(attempt); // not a failure: nothing was learned, nothing is counted
+            json_refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Signing in is not possible right now. Try again in a moment.",
+            )
+        }
     }
+}
+
+/// `Sec-Fetch-Site`, which browsers add to every request.
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
+
+/// Whether a browser sent this request from another site: an `Origin`
+/// other than the public origin (`null` included), or a `Sec-Fetch-Site`
+/// other than `same-origin` or `none` (a request the user made directly);
+/// either header sent twice counts as foreign. The apps send neither.
+fn from_another_site(headers: &HeaderMap, public_origin: &str) -> bool {
+    let foreign = |name: &str, fine: &dyn Fn(&[u8]) -> bool| {
+        let mut values = headers.get_all(name).iter();
+        match (values.next(), values.next()) {
+            (None, _) => false,
+            (Some(value), None) => !fine(value.as_bytes()),
+            (Some(_), Some(_)) => true,
+        }
+    };
+    foreign(ORIGIN.as_str(), &|origin| origin.eq_ignore_ascii_case(public_origin.as_bytes()))
+        || foreign(SEC_FETCH_SITE, &|site| {
+            site.eq_ignore_ascii_case(b"same-origin") || site.eq_ignore_ascii_case(b"none")
+        })
+}
+
+/// Whether the body is declared `application/json` (parameters such as
+/// `charset` allowed), in one `Content-Type` header.
+fn is_json(headers: &HeaderMap) -> bool {
+    let mut values = headers.get_all(CONTENT_TYPE).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => value
+            .to_str()
+            .ok()
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json")),
+        _ => false,
+    }
+}
+
+/// The apps' JSON answer for a refusal.
+fn json_refusal(status: StatusCode, error: &str) -> Response {
+    (status, Json(json!({ "ok": false, "error": error }))).into_response()
 }
 
 fn log_throttled(username: &str, client: ClientAddress, throttled: Throttled) {
@@ -538,6 +639,48 @@ mod tests {
     fn logged_usernames_are_cut() {
         assert_eq!(logged("  sam@x.example "), "sam@x.example");
         assert_eq!(logged(&"a".repeat(1000)).len(), LOGGED_USERNAME_CHARS);
+    }
+
+    #[test]
+    fn only_json_from_no_other_site_is_an_app_sign_in() {
+        let origin = "https://sales.example.com";
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.append(*name, HeaderValue::from_static(value));
+            }
+            headers
+        };
+        for fine in [
+            headers(&[]),
+            headers(&[("origin", "https://Sales.example.com")]),
+            headers(&[("sec-fetch-site", "same-origin")]),
+            headers(&[("sec-fetch-site", "none")]),
+        ] {
+            assert!(!from_another_site(&fine, origin), "{fine:?}");
+        }
+        for foreign in [
+            headers(&[("origin", "https://evil.example")]),
+            headers(&[("origin", "null")]),
+            headers(&[("origin", "https://sales.example.com:8443")]),
+            headers(&[("origin", origin), ("origin", origin)]),
+            headers(&[("sec-fetch-site", "cross-site")]),
+            headers(&[("sec-fetch-site", "same-site")]),
+            headers(&[("origin", origin), ("sec-fetch-site", "cross-site")]),
+        ] {
+            assert!(from_another_site(&foreign, origin), "{foreign:?}");
+        }
+        for json in ["application/json", "Application/JSON; charset=utf-8", "application/json ;charset=UTF-8"]
+        {
+            assert!(is_json(&headers(&[("content-type", json)])), "{json}");
+        }
+        for not_json in
+            ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data"]
+        {
+            assert!(!is_json(&headers(&[("content-type", not_json)])), "{not_json}");
+        }
+        assert!(!is_json(&headers(&[])));
+        assert!(!is_json(&headers(&[("content-type", "application/json"), ("content-type", "text/plain")])));
     }
 
     #[test]

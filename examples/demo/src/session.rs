@@ -19,6 +19,10 @@ pub const FLASH_COOKIE: &str = "inzant_flash";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-inzant_session";
 /// The flash cookie's name when the public URL is https.
 pub const SECURE_FLASH_COOKIE: &str = "__Host-inzant_flash";
+/// The device cookie's name on plain http (`crate::device`).
+pub const DEVICE_COOKIE: &str = "inzant_device";
+/// The device cookie's name when the public URL is https.
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-inzant_device";
 
 /// How the demo's cookies are named and set. With an https public URL they
 /// are `Secure` and their names carry the `__Host-` prefix: browsers accept
@@ -40,6 +44,11 @@ impl Cookies {
     /// The flash cookie's name.
     pub fn flash(self) -> &'static str {
         if self.secure { SECURE_FLASH_COOKIE } else { FLASH_COOKIE }
+    }
+
+    /// The device cookie's name.
+    pub fn device(self) -> &'static str {
+        if self.secure { SECURE_DEVICE_COOKIE } else { DEVICE_COOKIE }
     }
 
     /// A `Set-Cookie` value for cookie `name`: `HttpOnly`, `SameSite=Strict`, `Path=/`, and `Secure` on https.

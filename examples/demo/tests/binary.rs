@@ -91,6 +91,9 @@ impl Running {
                 .env_clear()
                 .env("INZANT_LISTEN", format!("127.0.0.1:{port}"))
                 .env("INZANT_MAIL_DIR", dir.path().join("mail"))
+                // The demo's temporary files (its breached-password mirror) go in
+                // here too, and go with it: the demo is killed, not stopped.
+                .env("TMPDIR", dir.path())
                 .env("INZANT_DEMO_ADMIN_PASSWORD", "Binary-Test-Admin-Pass-42!")
                 .env("RUST_LOG", "info")
                 .envs(extra.iter().copied())

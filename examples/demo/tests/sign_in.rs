@@ -1,19 +1,23 @@
-//! Sign-in under attack: guessing is throttled per account and per client
-//! address (429 with `Retry-After`), a flood beyond the hashing queue is
-//! refused at once (503), a sign-in form from another site is refused
-//! (login CSRF), and on https the cookies are `__Host-` and every answer
-//! carries `Strict-Transport-Security`.
+//! Sign-in under attack: guessing is throttled per account and client, per
+//! account and per client address (429 with `Retry-After`) without letting
+//! strangers lock the owner out, a flood beyond the hashing queue is
+//! refused at once (503), a sign-in or sign-out from another site is
+//! refused (login CSRF, logout CSRF) and counts nothing, and on https the
+//! cookies are `__Host-` and every answer carries
+//! `Strict-Transport-Security`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use common::*;
 use futures::stream::{FuturesUnordered, StreamExt};
 use inzant_reset_core::hash::HashParams;
+use inzant_reset_demo::{DEVICE_COOKIE, SESSION_COOKIE};
 
 const SAM: &str = "sam.web@inzant.example";
 const DANA: &str = "dana.device@inzant.example";
@@ -26,37 +30,245 @@ fn retry_after(answer: &Answer) -> u64 {
     answer.header("retry-after").parse().unwrap_or_else(|_| panic!("no Retry-After: {:?}", answer.headers))
 }
 
-#[tokio::test]
-async fn guesses_past_the_accounts_budget_get_429_with_retry_after() {
-    let app = app_with(|config| config.sign_in_per_account = 3).await;
-    let mut attacker = app.browser_at(address(1));
-    for guess in ["Guess-1", "Guess-2", "Guess-3"] {
-        assert_eq!(attacker.login(SAM, guess).await.status, StatusCode::UNAUTHORIZED, "{guess}");
-    }
-    let fourth = attacker.login(SAM, "Guess-4").await;
-    assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS, "{}", fourth.body);
-    assert!((1..=600).contains(&retry_after(&fourth)), "a 10-minute window: {}", retry_after(&fourth));
-    assert!(fourth.body.contains("Too many sign-in attempts. Try again in"), "{}", fourth.body);
+/// What the README documents: 5 failures per account and client per 15
+/// minutes (then one every 3 minutes), 100 per account per hour from
+/// clients it never signed in from (then one every 36 s), 30 attempts per
+/// address per minute.
+const CLIENT_REFILL_SECS: u64 = 15 * 60 / 5;
 
-    // The account's budget is the account's, wherever the guesses come from
-    // and whichever door they use; the right password waits too.
-    let elsewhere = app.browser_at(address(2)).login(SAM, &app.password(SAM)).await;
-    assert_eq!(elsewhere.status, StatusCode::TOO_MANY_REQUESTS);
-    let json = app_sign_in_from(&app, address(3), SAM, "Guess-5").await;
+#[tokio::test]
+async fn strangers_failing_from_ten_addresses_do_not_keep_the_owner_out() {
+    let app = app().await;
+    let (sams, danas) = (app.password(SAM), app.password(DANA));
+    // Sam signed in at home before: the address is known, and his browser
+    // holds a device cookie. Dana signed in from her phone's address.
+    let home = address(200);
+    let mut sams_laptop = app.browser_at(home);
+    assert_eq!(sams_laptop.login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    assert!(sams_laptop.cookies.contains_key(DEVICE_COOKIE), "{:?}", sams_laptop.cookies);
+    let phone = address(201);
+    assert_eq!(app_sign_in_from(&app, phone, DANA, &danas).await.status, StatusCode::OK);
+
+    // Ten strangers, ten addresses, both doors, any spelling of the names.
+    for n in 1..=10 {
+        let guess = format!("Guess-{n}");
+        let web = app.browser_at(address(n)).login(" Sam.Web@inzant.example", &guess).await;
+        assert_eq!(web.status, StatusCode::UNAUTHORIZED, "{}", web.body);
+        let json = app_sign_in_from(&app, address(n), "DANA.device@inzant.example", &guess).await;
+        assert_eq!(json.status, StatusCode::UNAUTHORIZED, "{}", json.body);
+    }
+
+    // Where they signed in before: at once, with or without the cookie.
+    assert_eq!(app.browser_at(home).login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    sams_laptop.peer = SocketAddr::new(address(150), 40_000); // the laptop at a café
+    assert_eq!(sams_laptop.login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app_sign_in_from(&app, phone, DANA, &danas).await.status, StatusCode::OK);
+    // From an address they never used: at once too. Its own budget is
+    // untouched, and ten failures are far from the account's ceiling.
+    assert_eq!(app.browser_at(address(151)).login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app_sign_in_from(&app, address(152), DANA, &danas).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn once_strangers_spend_the_accounts_ceiling_only_new_addresses_wait() {
+    // A ceiling of 3 failures an hour from clients Sam never signed in from: one every 20 minutes.
+    let app = app_with(|config| config.sign_in_per_account = 3).await;
+    let sams = app.password(SAM);
+    let home = address(200);
+    let mut sams_laptop = app.browser_at(home);
+    assert_eq!(sams_laptop.login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    for n in 1..=3 {
+        assert_eq!(app.browser_at(address(n)).login(SAM, "Guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let refused = app.browser_at(address(4)).login(SAM, "Guess").await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+    assert!((1..=1200).contains(&retry_after(&refused)), "one every 20 minutes: {}", retry_after(&refused));
+    assert!(refused.body.contains("Too many sign-in attempts. Try again in"), "{}", refused.body);
+    let json = app_sign_in_from(&app, address(5), SAM, "Guess").await;
+    assert_eq!(json.status, StatusCode::TOO_MANY_REQUESTS, "the apps' sign-in shares the ceiling");
+    assert!((1..=1200).contains(&retry_after(&json)));
+
+    // A new address waits for the refill, and is told how long.
+    let new = app.browser_at(address(151)).login(SAM, &sams).await;
+    assert_eq!(new.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!((1..=1200).contains(&retry_after(&new)), "{}", retry_after(&new));
+    // Sam's home, and his browser wherever it is, are not refused.
+    assert_eq!(app.browser_at(home).login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    sams_laptop.peer = SocketAddr::new(address(152), 40_000);
+    assert_eq!(sams_laptop.login(SAM, &sams).await.status, StatusCode::SEE_OTHER);
+    // Other accounts, from the same strangers' addresses, are not affected.
+    let dana = app_sign_in_from(&app, address(4), DANA, &app.password(DANA)).await;
+    assert_eq!(dana.status, StatusCode::OK, "{}", dana.body);
+}
+
+#[tokio::test]
+async fn an_attacker_that_keeps_failing_runs_out_of_its_own_budget() {
+    let app = app().await;
+    let attacker = address(66);
+    for n in 1..=5 {
+        let answer = app.browser_at(attacker).login(SAM, &format!("Guess-{n}")).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    let sixth = app.browser_at(attacker).login(SAM, "Guess-6").await;
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS, "{}", sixth.body);
+    assert!(
+        (1..=CLIENT_REFILL_SECS).contains(&retry_after(&sixth)),
+        "one more every 3 minutes: {}",
+        retry_after(&sixth)
+    );
+    assert!(sixth.body.contains("Too many sign-in attempts. Try again in"), "{}", sixth.body);
+    // The same account through the other door, spelled otherwise.
+    let json = app_sign_in_from(&app, attacker, " SAM.web@Inzant.example", "Guess-7").await;
     assert_eq!(json.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(retry_after(&json) >= 1);
+    assert!((1..=CLIENT_REFILL_SECS).contains(&retry_after(&json)));
     assert!(
         json.body.contains("\"ok\":false") && json.body.contains("Too many sign-in attempts"),
         "{}",
         json.body
     );
+    // The attacker's address gets nothing more for Sam, not even with the right password.
+    let right = app.browser_at(attacker).login(SAM, &app.password(SAM)).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&right) >= 1);
 
-    // Another account from another address is not affected.
-    let dana = app_sign_in_from(&app, address(4), DANA, &app.password(DANA)).await;
+    // Sam from anywhere else, and other accounts from the attacker's address, are unaffected.
+    assert_eq!(
+        app.browser_at(address(67)).login(SAM, &app.password(SAM)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let dana = app_sign_in_from(&app, attacker, DANA, &app.password(DANA)).await;
     assert_eq!(dana.status, StatusCode::OK, "{}", dana.body);
-    let admin =
-        app.browser_at(address(4)).login("admin@inzant.example", &app.password("admin@inzant.example")).await;
-    assert_eq!(admin.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn only_failures_count_and_a_success_forgets_them() {
+    let app = app().await;
+    let phone = address(70);
+    let danas = app.password(DANA);
+    for _ in 0..4 {
+        assert_eq!(app_sign_in_from(&app, phone, DANA, "Typo").await.status, StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..10 {
+        assert_eq!(
+            app_sign_in_from(&app, phone, DANA, &danas).await.status,
+            StatusCode::OK,
+            "successes are free"
+        );
+    }
+    for n in 1..=5 {
+        let answer = app_sign_in_from(&app, phone, DANA, "Typo").await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "the success emptied the count: typo {n}");
+    }
+    let sixth = app_sign_in_from(&app, phone, DANA, "Typo").await;
+    assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&sixth) >= 1);
+}
+
+#[tokio::test]
+async fn case_and_spacing_variants_of_a_username_are_one_account() {
+    let app = app_with(|config| {
+        config.sign_in_per_account_and_address = 3;
+        config.sign_in_per_account = 6;
+    })
+    .await;
+    // One address: its budget for Sam, however Sam is written.
+    let attacker = address(90);
+    for variant in ["Sam.Web@Inzant.example", "  sam.web@inzant.example ", "SAM.WEB@INZANT.EXAMPLE"] {
+        let answer = app.browser_at(attacker).login(variant, "Guess").await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{variant:?}");
+    }
+    let full_width = app.browser_at(attacker).login("ｓａｍ.web@inzant.example", "Guess").await;
+    assert_eq!(full_width.status, StatusCode::TOO_MANY_REQUESTS, "NFKC: the same account");
+    let json = app_sign_in_from(&app, attacker, "\tsam.WEB@inzant.example\n", "Guess").await;
+    assert_eq!(json.status, StatusCode::TOO_MANY_REQUESTS);
+    // Many addresses: the account's ceiling, however Sam is written.
+    for (n, variant) in
+        [(91, "sam.web@INZANT.example"), (92, " Sam.web@inzant.example"), (93, "SAM.web@inzant.EXAMPLE")]
+    {
+        assert_eq!(app.browser_at(address(n)).login(variant, "Guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let over = app_sign_in_from(&app, address(94), "sam.web@inzant.example ", "Guess").await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS, "{}", over.body);
+    assert!(retry_after(&over) >= 1);
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_the_apps_sign_in_is_refused_and_counts_nothing() {
+    // One attempt per address per minute, one failure per account: anything counted would show.
+    let app = app_with(|config| {
+        config.sign_in_per_address = 1;
+        config.sign_in_per_account_and_address = 1;
+        config.sign_in_per_account = 1;
+    })
+    .await;
+    let from = address(80);
+    let guess = serde_json::json!({ "username": DANA, "password": "Guess-1" }).to_string();
+    for (content_type, origin, fetch_site, status) in [
+        // What any web page can send without asking: a "simple" cross-site post.
+        (Some("text/plain"), Some("http://evil.example"), Some("cross-site"), StatusCode::FORBIDDEN),
+        (Some("text/plain;charset=UTF-8"), Some("http://evil.example"), None, StatusCode::FORBIDDEN),
+        (Some("application/json"), Some("http://evil.example"), None, StatusCode::FORBIDDEN),
+        (Some("application/json"), Some("null"), None, StatusCode::FORBIDDEN),
+        (Some("application/json"), Some("http://demo.test:8080"), Some("same-site"), StatusCode::FORBIDDEN),
+        (Some("application/json"), None, Some("cross-site"), StatusCode::FORBIDDEN),
+        (Some("text/plain"), None, None, StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (Some("application/x-www-form-urlencoded"), None, None, StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (None, None, None, StatusCode::UNSUPPORTED_MEDIA_TYPE),
+    ] {
+        let mut request = Request::post("/api/app/sign-in");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(site) = fetch_site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let answer = app.browser_at(from).send(request.body(Body::from(guess.clone())).unwrap()).await;
+        let case = format!("{content_type:?} {origin:?} {fetch_site:?}");
+        assert_eq!(answer.status, status, "{case}: {}", answer.body);
+        assert!(answer.body.contains("\"ok\":false"), "{case}: {}", answer.body);
+        assert!(answer.headers.get("retry-after").is_none(), "{case}");
+    }
+
+    // Nothing was counted: the apps' own request from there signs in at once…
+    let dana = app_sign_in_from(&app, from, DANA, &app.password(DANA)).await;
+    assert_eq!(dana.status, StatusCode::OK, "{}", dana.body);
+    // …and the budgets are live: the next one is over the address's.
+    let next = app_sign_in_from(&app, from, DANA, "Guess-2").await;
+    assert_eq!(next.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&next) >= 1);
+}
+
+#[tokio::test]
+async fn a_sign_out_from_another_origin_is_refused_and_the_session_kept() {
+    let app = app().await;
+    let mut admin = app.admin().await;
+    let session = admin.cookies.get(SESSION_COOKIE).cloned().unwrap();
+    // Another site, another port of this host (SameSite=Strict lets its
+    // cookies through), an opaque origin, and no origin at all.
+    for origin in [Some("http://evil.example"), Some("http://demo.test:8080"), Some("null"), None] {
+        let answer = admin.post_form_from("/logout", &[], origin).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{origin:?}");
+        assert!(answer.headers.get("set-cookie").is_none(), "{origin:?}: {:?}", answer.headers);
+        assert!(answer.body.contains("You are still signed in."), "{}", answer.body);
+        assert_eq!(admin.cookies.get(SESSION_COOKIE), Some(&session));
+        assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK, "{origin:?}: the session is kept");
+    }
+    let request = Request::post("/logout")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(admin.send(request).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
+
+    // From the site's own page it signs out.
+    let answer = admin.post_form("/logout", &[]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/login?signed_out=1");
+    assert_eq!(admin.get("/admin/users").await.location(), "/login");
 }
 
 #[tokio::test]
@@ -168,6 +380,17 @@ async fn on_https_cookies_are_host_only_and_answers_carry_hsts() {
     }
     assert!(!cookie.contains("Domain"), "{cookie}");
     assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK, "the __Host- cookie is the session");
+    let device = answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("__Host-inzant_device="))
+        .unwrap_or_else(|| panic!("no device cookie: {:?}", answer.headers));
+    for attribute in ["; Secure", "; Path=/", "; HttpOnly", "; SameSite=Strict", "; Max-Age=31536000"] {
+        assert!(device.contains(attribute), "{device}");
+    }
+    assert!(!device.contains("Domain"), "{device}");
 
     let flash = admin.post_form("/admin/users/1002/reset-password", &[("purpose", "reset")]).await;
     assert!(flash.header("set-cookie").starts_with("__Host-inzant_flash="), "{:?}", flash.headers);

@@ -242,6 +242,9 @@ impl DemoServer {
                 ("INZANT_LISTEN", format!("127.0.0.1:{port}")),
                 ("INZANT_PUBLIC_URL", base.clone()),
                 ("INZANT_MAIL_DIR", mail_dir.display().to_string()),
+                // Its temporary files (the breached-password mirror) go with the
+                // test's directory: the demo is killed, not stopped.
+                ("TMPDIR", dir.path().display().to_string()),
                 ("INZANT_DEMO_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
                 ("INZANT_RESET_COOLDOWN", "0".to_owned()),
                 ("INZANT_RESET_SECRET", "browser-test-secret-browser-test-secret-0123".to_owned()),
