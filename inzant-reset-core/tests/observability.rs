@@ -329,12 +329,20 @@ async fn metrics_and_logs_follow_every_step_and_failure() {
     // message in the one ERROR line.
     let w = world();
     w.directory.reads_fail.store(true, Ordering::SeqCst);
-    let refused = w.service.trigger(&admin(), &sam(), Purpose::Reset).await.unwrap_err();
+    // Inside the host's own request span, as a web framework would run it.
+    let host_span = tracing::info_span!("http_request", method = "POST");
+    let refused =
+        tracing::Instrument::instrument(w.service.trigger(&admin(), &sam(), Purpose::Reset), host_span)
+            .await
+            .unwrap_err();
     assert!(refused.is_service_failure());
     let logs = captured.take();
     let errors: Vec<&str> = logs.lines().filter(|line| line.contains("ERROR")).collect();
     assert_eq!(errors.len(), 1, "logged once: {logs}");
     assert!(errors[0].contains("column \"user_type\" does not exist"), "{logs}");
+    // The step's span nests under the host's: one trace per request.
+    let nested = errors[0].find("http_request").zip(errors[0].find("inzant_reset.trigger"));
+    assert!(nested.is_some_and(|(host, step)| host < step), "{}", errors[0]);
 
     // A new hash the database refuses: the person's 503, logged at ERROR with its cause.
     let w = world();

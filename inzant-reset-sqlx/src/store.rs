@@ -208,6 +208,7 @@ impl TryFrom<RequestRow> for ResetRequest {
 
 #[async_trait]
 impl ResetStore for PgStore {
+    #[tracing::instrument(name = "inzant_reset.store.issue", level = "debug", skip_all, fields(request = %request.id))]
     async fn issue(&self, request: &ResetRequest, limits: IssueLimits) -> Result<IssueOutcome, StoreError> {
         let attempts = i32::try_from(request.attempts)
             .map_err(|_| StoreError::new("a new reset request cannot have that many attempts"))?;
@@ -269,6 +270,7 @@ impl ResetStore for PgStore {
         Ok(IssueOutcome::Issued)
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.supersede_older", level = "debug", skip_all, fields(request = %id))]
     async fn supersede_older(&self, id: RequestId) -> Result<Vec<RequestId>, StoreError> {
         let mut rows: Vec<(Uuid, i64)> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.supersede)))
             .bind(*id.as_uuid())
@@ -279,6 +281,12 @@ impl ResetStore for PgStore {
         Ok(rows.into_iter().map(|(id, _)| RequestId::from_uuid(id)).collect())
     }
 
+    #[tracing::instrument(
+        name = "inzant_reset.store.recent_for_user",
+        level = "debug",
+        skip_all,
+        fields(limit)
+    )]
     async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
         let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.recent_for_user)))
             .bind(user.as_str())
@@ -289,6 +297,7 @@ impl ResetStore for PgStore {
         rows.into_iter().map(ResetRequest::try_from).collect()
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.find_by_token", level = "debug", skip_all)]
     async fn find_by_token(&self, digest: &TokenDigest) -> Result<Option<ResetRequest>, StoreError> {
         let row: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.find_by_token)))
             .bind(&digest.as_bytes()[..])
@@ -298,6 +307,7 @@ impl ResetStore for PgStore {
         row.map(ResetRequest::try_from).transpose()
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.count_attempt", level = "debug", skip_all, fields(request = %id))]
     async fn count_attempt(
         &self,
         id: RequestId,
@@ -314,6 +324,7 @@ impl ResetStore for PgStore {
         counted.map(attempts_to_u32).transpose()
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.finish", level = "debug", skip_all, fields(request = %id, finish = ?finish))]
     async fn finish(&self, id: RequestId, finish: Finish, now: OffsetDateTime) -> Result<bool, StoreError> {
         let done = match finish {
             Finish::Complete => query(&self.sql.finish_complete).bind(*id.as_uuid()).bind(now),
@@ -327,6 +338,7 @@ impl ResetStore for PgStore {
         Ok(done.rows_affected() == 1)
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.complete_with_password", level = "debug", skip_all, fields(request = %id))]
     async fn complete_with_password(
         &self,
         id: RequestId,
@@ -370,6 +382,7 @@ impl ResetStore for PgStore {
         Ok(Some(true))
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.set_language", level = "debug", skip_all, fields(request = %id, language))]
     async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError> {
         let done = query(&self.sql.set_language)
             .bind(*id.as_uuid())
@@ -380,6 +393,7 @@ impl ResetStore for PgStore {
         Ok(done.rows_affected() == 1)
     }
 
+    #[tracing::instrument(name = "inzant_reset.store.purge", level = "debug", skip_all)]
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         let done = query(&self.sql.purge)
             .bind(before)
