@@ -19,7 +19,7 @@ fn strength(c: &mut Criterion) {
     let mut group = c.benchmark_group("strength");
     group.sample_size(20);
     for (name, password) in strength_corpus() {
-        group.bench_function(name, |b| b.iter(|| policy.evaluate(black_box(&password), &inputs)));
+        group.bench_function(name, |b| b.iter(|| policy.rate(black_box(&password), &inputs)));
     }
     group.finish();
 }
@@ -32,11 +32,11 @@ fn strength_words(c: &mut Criterion) {
     let catalogues = Catalogues::shipped();
     let product = Product::inzant();
     let password = "Velvet-Harbour-Lantern-42";
-    let report = policy.evaluate(password, &inputs);
-    let weak = policy.evaluate("password1", &inputs);
+    let report = policy.rate(password, &inputs);
+    let weak = policy.rate("password1", &inputs);
     let mut group = c.benchmark_group("strength-words");
     group.sample_size(20);
-    group.bench_function("rate-typical", |b| b.iter(|| policy.evaluate(black_box(password), &inputs)));
+    group.bench_function("rate-typical", |b| b.iter(|| policy.rate(black_box(password), &inputs)));
     for language in ["en", "de", "fr", "es"] {
         let words = catalogues.words(language, &product);
         group.bench_function(format!("label-and-feedback-{language}"), |b| {

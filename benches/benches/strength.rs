@@ -1,4 +1,4 @@
-//! The strength meter, bounded (`PasswordPolicy::evaluate`) against stock
+//! The strength meter, bounded (`PasswordPolicy::rate`) against stock
 //! zxcvbn 3.1 (`PasswordPolicy::evaluate_reference`), side by side in one run
 //! over an adversarial corpus, a realistic one (up to 40 characters) and a
 //! long one (41 to 128 characters, the windowed path).
@@ -85,7 +85,7 @@ fn measure(policy: &PasswordPolicy, corpus: &[(String, String)], settings: &Sett
             }
             if round < settings.ours_reps {
                 let (t, _, _) = time(1, || {
-                    black_box(policy.evaluate(black_box(password), &INPUTS));
+                    black_box(policy.rate(black_box(password), &INPUTS));
                 });
                 ours[index].push(t);
             }
@@ -133,7 +133,7 @@ fn summary(settings: &Settings) {
 
     // Warm up both (lazy statics, caches).
     for (_, p) in realistic.iter().take(50) {
-        black_box(policy.evaluate(p, &INPUTS));
+        black_box(policy.rate(p, &INPUTS));
         black_box(policy.evaluate_reference(p, &INPUTS));
     }
 
@@ -142,7 +142,7 @@ fn summary(settings: &Settings) {
     println!("| {:<22} | {:>10} | {:>10} | {:>7} | ours / stock level |", "input", "ours", "stock", "ratio");
     println!("|{:-<24}|{:-<12}|{:-<12}|{:-<9}|{:-<20}|", "", "", "", "", "");
     for ((name, password), row) in adversarial.iter().zip(&adversarial_rows) {
-        let ours = policy.evaluate(password, &INPUTS).level();
+        let ours = policy.rate(password, &INPUTS).level();
         let stock = policy.evaluate_reference(password, &INPUTS).level();
         println!(
             "| {name:<22} | {:>10} | {:>10} | {:>6.0}x | {} / {} |",
@@ -186,14 +186,12 @@ fn summary(settings: &Settings) {
     }
 
     // Agreement of levels: the Inzant policy and the bare zxcvbn score.
-    let bare = PasswordPolicy {
-        require_uppercase: false,
-        require_lowercase: false,
-        require_digit: false,
-        require_symbol: false,
-        forbid_user_details: false,
-        ..PasswordPolicy::default()
-    };
+    let mut bare = PasswordPolicy::default();
+    bare.require_uppercase = false;
+    bare.require_lowercase = false;
+    bare.require_digit = false;
+    bare.require_symbol = false;
+    bare.forbid_user_details = false;
     println!(
         "\nAgreement of the level with stock zxcvbn 3.1 + the rules (lenient = stock refuses, ours would save):"
     );
@@ -202,13 +200,7 @@ fn summary(settings: &Settings) {
     for (label, policy) in [("Inzant policy", &policy), ("score only (no rules)", &bare)] {
         let passwords =
             |corpus: &[(String, String)]| corpus.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>();
-        agreement(
-            "realistic (≤40), evaluate",
-            label,
-            policy,
-            &passwords(&realistic),
-            PasswordPolicy::evaluate,
-        );
+        agreement("realistic (≤40), evaluate", label, policy, &passwords(&realistic), PasswordPolicy::rate);
         agreement(
             "realistic (≤40), windowed forced",
             label,
@@ -216,7 +208,7 @@ fn summary(settings: &Settings) {
             &passwords(&realistic),
             PasswordPolicy::evaluate_windowed,
         );
-        agreement("long (41–128), evaluate", label, policy, &passwords(&long), PasswordPolicy::evaluate);
+        agreement("long (41–128), evaluate", label, policy, &passwords(&long), PasswordPolicy::rate);
     }
     println!();
 }
@@ -296,7 +288,7 @@ fn plot(settings: &Settings) -> Result<PathBuf, Box<dyn std::error::Error>> {
                 black_box(policy.evaluate_reference(black_box(&password), &INPUTS));
             });
             let (t_ours, _, _) = time(settings.plot_reps.0, || {
-                black_box(policy.evaluate(black_box(&password), &INPUTS));
+                black_box(policy.rate(black_box(&password), &INPUTS));
             });
             ours.push((n as f64, t_ours.as_secs_f64() * 1e3));
             stock.push((n as f64, t_stock.as_secs_f64() * 1e3));
@@ -383,7 +375,7 @@ fn criterion_per_input(settings: &Settings) {
     let mut group = criterion.benchmark_group("strength");
     for (name, password) in adversarial_corpus() {
         group.bench_function(format!("ours/{name}"), |b| {
-            b.iter(|| policy.evaluate(black_box(&password), &INPUTS))
+            b.iter(|| policy.rate(black_box(&password), &INPUTS))
         });
         // Stock takes up to a third of a second per call on some of these;
         // in quick mode only the cheap ones run.

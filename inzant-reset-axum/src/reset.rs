@@ -342,7 +342,7 @@ pub(crate) async fn strength(
     let words = web.words_of(&opened);
     let policy = inner.service.policy();
     if policy.is_too_long(password.expose_secret()) {
-        let mut body = report_json(&policy.evaluate(password.expose_secret(), &[]), &words);
+        let mut body = report_json(&policy.rate(password.expose_secret(), &[]), &words);
         body["error"] = json!(words.refusal(&ResetError::TooLong { max: policy.max_length }));
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
     }

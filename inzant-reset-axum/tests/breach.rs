@@ -79,7 +79,7 @@ async fn app(on_unavailable: OnUnavailable) -> (Router, String, String, Arc<OneB
         ResetConfig::new("https://sales.inzant.example"),
     )
     .hash_params(HashParams::insecure_for_tests())
-    .breached_passwords(source.clone(), BreachPolicy { threshold: 1, on_unavailable })
+    .breached_passwords(source.clone(), BreachPolicy::new(1, on_unavailable))
     .build()
     .unwrap();
     service.trigger(&UserId::new("1"), &UserId::new("2"), Purpose::Reset).await.unwrap();

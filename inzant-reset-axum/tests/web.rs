@@ -93,6 +93,10 @@ impl ResetStore for FlakyStore {
         self.check()?;
         self.inner.set_language(id, language).await
     }
+    async fn expire_due(&self, now: OffsetDateTime, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        self.check()?;
+        self.inner.expire_due(now, limit).await
+    }
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         self.check()?;
         self.inner.purge(before).await

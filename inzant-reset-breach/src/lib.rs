@@ -34,7 +34,7 @@
 //! let mirror: Arc<dyn BreachedPasswords> = Arc::new(LocalMirror::open("/srv/pwned-passwords")?);
 //! // Either is given to the service's builder:
 //! // ResetService::builder(…).breached_passwords(api, BreachPolicy::default())
-//! let _ = (api, mirror, BreachPolicy { threshold: 1, on_unavailable: OnUnavailable::Allow });
+//! let _ = (api, mirror, BreachPolicy::new(1, OnUnavailable::Allow));
 //! # Ok(()) }
 //! ```
 

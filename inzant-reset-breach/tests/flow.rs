@@ -52,7 +52,7 @@ fn flow(source: Arc<dyn BreachedPasswords>, on_unavailable: OnUnavailable) -> Fl
     )
     .hasher(Arc::new(Argon2id::new(HashParams::insecure_for_tests()).unwrap()))
     .policy_runner(Arc::new(InlinePolicy))
-    .breached_passwords(source, BreachPolicy { threshold: 1, on_unavailable })
+    .breached_passwords(source, BreachPolicy::new(1, on_unavailable))
     .build()
     .unwrap();
     Flow { service, outbox }

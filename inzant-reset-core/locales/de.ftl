@@ -213,6 +213,7 @@ password-event =
         [hook-failed] Abmelden des Benutzers an anderer Stelle fehlgeschlagen
         [notice-failed] Die E-Mail „Passwort geändert“ konnte nicht gesendet werden
         [notice-sent] E-Mail „Passwort geändert“ gesendet
+        [expired] Der Link ist ungenutzt abgelaufen
        *[cancelled] Von { $by } widerrufen
     }
 

@@ -212,6 +212,7 @@ password-event =
         [hook-failed] Signing the user out elsewhere failed
         [notice-failed] The password-changed email could not be sent
         [notice-sent] Password-changed email sent
+        [expired] The link expired unused
        *[cancelled] Cancelled by { $by }
     }
 

@@ -219,6 +219,7 @@ password-event =
         [hook-failed] No se pudieron cerrar las demás sesiones del usuario
         [notice-failed] No se pudo enviar el correo «Contraseña cambiada»
         [notice-sent] Correo «Contraseña cambiada» enviado
+        [expired] El enlace caducó sin usarse
        *[cancelled] Cancelado por { $by }
     }
 

@@ -219,6 +219,7 @@ password-event =
         [hook-failed] Échec de la déconnexion des autres sessions de l’utilisateur
         [notice-failed] L’e-mail « Mot de passe modifié » n’a pas pu être envoyé
         [notice-sent] E-mail « Mot de passe modifié » envoyé
+        [expired] Le lien a expiré sans avoir servi
        *[cancelled] Annulée par { $by }
     }
 

@@ -7,6 +7,7 @@ use crate::user::UserId;
 
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuditKind {
     /// An admin sent a reset (or create) email.
     Issued {
@@ -37,6 +38,8 @@ pub enum AuditKind {
     NoticeSent,
     /// An admin cancelled the request.
     Cancelled,
+    /// The request's time ran out unused (recorded by the purge).
+    Expired,
 }
 
 impl AuditKind {
@@ -54,6 +57,7 @@ impl AuditKind {
             Self::NoticeFailed => "notice_failed",
             Self::NoticeSent => "notice_sent",
             Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
         }
     }
 }

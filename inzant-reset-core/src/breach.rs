@@ -446,6 +446,7 @@ pub enum OnUnavailable {
 
 /// How the service uses its breach source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BreachPolicy {
     /// A password seen this many times or more is refused (default 1: any
     /// sighting). At least 1.
@@ -461,6 +462,19 @@ impl Default for BreachPolicy {
 }
 
 impl BreachPolicy {
+    /// Refuses passwords seen `threshold` times or more, and does
+    /// `on_unavailable` when the source cannot answer.
+    ///
+    /// ```
+    /// # use inzant_reset_core::breach::{BreachPolicy, OnUnavailable};
+    /// let policy = BreachPolicy::new(10, OnUnavailable::Refuse);
+    /// assert!(!policy.refuses(9));
+    /// assert!(policy.refuses(10));
+    /// ```
+    pub fn new(threshold: u64, on_unavailable: OnUnavailable) -> Self {
+        Self { threshold, on_unavailable }
+    }
+
     /// Whether a password seen `count` times is refused.
     pub fn refuses(&self, count: u64) -> bool {
         count >= self.threshold.max(1)

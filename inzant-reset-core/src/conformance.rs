@@ -57,6 +57,7 @@ macro_rules! store_conformance_tests {
             recent_requests_of_a_user_come_newest_first,
             a_duplicate_id_or_token_is_refused,
             the_language_is_stored_and_changes_only_while_issued,
+            expiring_marks_each_unused_expired_request_once,
             purge_checks_one_after_the_other
         );
     };
@@ -465,6 +466,31 @@ pub async fn recent_requests_of_a_user_come_newest_first(store: Arc<dyn ResetSto
     let latest = store.recent_for_user(&user, 1).await.map(ids).ok();
     assert_eq!(latest, Some(vec![third.id]));
     assert!(matches!(store.recent_for_user(&fresh_user(), 10).await.as_deref(), Ok([])));
+}
+
+/// Requests whose time ran out unused are marked expired once, with when
+/// they expired; live, finished and later-expiring ones are left alone.
+pub async fn expiring_marks_each_unused_expired_request_once(store: Arc<dyn ResetStore>) {
+    // Long before the other checks' requests (issued around T0), which run
+    // at the same time on the same store: none of theirs is due by then.
+    let now = T0 - 98 * DAY;
+    let user = fresh_user();
+    let unused = issued(&store, &user, now - 2 * DAY).await;
+    let used = issued(&store, &fresh_user(), now - 2 * DAY).await;
+    assert!(finish(&store, &used, Finish::Cancel, now - DAY - DAY / 2).await);
+    let live = issued(&store, &fresh_user(), now - DAY / 2).await;
+    let due: Vec<ResetRequest> = match store.expire_due(now, 10_000).await {
+        Ok(due) => due.into_iter().filter(|r| [unused.id, used.id, live.id].contains(&r.id)).collect(),
+        Err(error) => unreachable_in_suite(&format!("expire_due failed: {error}")),
+    };
+    assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), [unused.id]);
+    assert_eq!(due[0].state, RequestState::Expired);
+    assert_eq!(due[0].finished_at, Some(unused.expires_at));
+    assert_eq!(current(&store, &unused).await.state, RequestState::Expired);
+    assert_eq!(current(&store, &used).await.state, RequestState::Cancelled);
+    assert_eq!(current(&store, &live).await.state, RequestState::Issued);
+    let again = store.expire_due(now, 10_000).await.map(|due| due.iter().any(|r| r.id == unused.id));
+    assert!(matches!(again, Ok(false)), "marked once");
 }
 
 /// A request keeps the language it was issued in; the person's choice on

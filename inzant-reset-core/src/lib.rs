@@ -6,15 +6,16 @@
 //! page they type the code and a new password twice, watch a strength meter
 //! go from "Too Weak" to "Strong", and save once it reaches "Acceptable".
 //!
-//! Read it in the order of the flow (the service is split by step in
-//! `service/`):
+//! Read it in the order of the flow (the [`service`] module is split by
+//! step). The [`guide`] walks through embedding it in an existing
+//! application.
 //!
 //! 1. **Trigger** — [`ResetService::trigger`]: admin only, cooldown and daily
 //!    cap, a fresh [`secret::LinkToken`] and [`secret::Code`] (stored only as
 //!    digests), the email from [`email`], older links superseded.
 //! 2. **Open** — [`ResetService::open`] (and [`ResetService::rate`] as the
 //!    person types): reads only; dead links say why.
-//! 3. **Strength** — [`policy::PasswordPolicy::evaluate`]: NFKC
+//! 3. **Strength** — [`policy::PasswordPolicy::rate`]: NFKC
 //!    ([`policy::normalize_password`]), length, composition, zxcvbn, five
 //!    [`policy::StrengthLevel`]s; then, once the rest is met, known data
 //!    breaches ([`breach`], when the service has a source).
@@ -48,7 +49,7 @@
 //! `Debug` never shows them, and no error message contains one.
 
 #![forbid(unsafe_code)]
-#![deny(missing_docs)]
+#![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod audit;
@@ -57,6 +58,8 @@ pub mod breach;
 pub mod conformance;
 pub mod email;
 pub mod error;
+#[doc = include_str!("../../docs/EMBEDDING.md")]
+pub mod guide {}
 pub mod hash;
 pub mod ids;
 pub mod mail;

@@ -180,6 +180,22 @@ impl ResetStore for MemoryStore {
         Ok(true)
     }
 
+    async fn expire_due(&self, now: OffsetDateTime, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        let mut requests = lock(&self.requests);
+        let mut expired = Vec::new();
+        for (_, request) in requests.by_id.values_mut() {
+            if expired.len() >= limit {
+                break;
+            }
+            if request.state == RequestState::Issued && request.expires_at <= now {
+                request.state = RequestState::Expired;
+                request.finished_at = Some(request.expires_at);
+                expired.push(request.clone());
+            }
+        }
+        Ok(expired)
+    }
+
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
         let mut requests = lock(&self.requests);
         let doomed: Vec<(RequestId, TokenDigest)> = requests

@@ -40,7 +40,7 @@ pub const SUBMITS: &str = "inzant_reset_submits_total";
 /// New passwords saved: `user_type` (`admin`, `web`, `device`).
 pub const COMPLETED: &str = "inzant_reset_completed_total";
 /// Requests that ended without a new password: `reason` (`cancelled`,
-/// `locked`, `superseded`, `revoked`).
+/// `locked`, `superseded`, `revoked`, `expired` — counted by the purge).
 pub const ENDED: &str = "inzant_reset_ended_total";
 /// Emails the mailer refused: `email` (`reset`, `notice`).
 pub const MAIL_FAILURES: &str = "inzant_reset_mail_failures_total";
@@ -65,7 +65,7 @@ pub const LABELS: [(&str, &[&str]); 6] = [
     ("outcome", &OUTCOMES),
     ("result", &["right", "wrong"]),
     ("user_type", &["admin", "web", "device"]),
-    ("reason", &["cancelled", "locked", "superseded", "revoked"]),
+    ("reason", &["cancelled", "locked", "superseded", "revoked", "expired"]),
     ("email", &["reset", "notice"]),
 ];
 

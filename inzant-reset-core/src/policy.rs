@@ -8,7 +8,7 @@
 //!
 //! # Strength estimation with a bounded cost
 //!
-//! The meter runs on every keystroke, so [`PasswordPolicy::evaluate`] must be
+//! The meter runs on every keystroke, so [`PasswordPolicy::rate`] must be
 //! cheap on *every* input, including hostile ones. Stock zxcvbn 3.1 is not:
 //! its dictionary matching and scoring are quadratic in the length (it reads
 //! up to 100 characters), and its l33t matcher repeats the whole dictionary
@@ -76,8 +76,8 @@
 //! So one call does at most 6,400 units of stock work (direct path) or
 //! 5,000 (windowed path) plus bookkeeping that is small beside it (the
 //! cover search is quadratic in the 100 analyzed characters at most): under
-//! 1 ms on the reference machine whatever the input (see
-//! `docs/PERFORMANCE.md`).
+//! 1 ms on the reference machine whatever the input (the repository's
+//! performance notes give the figures).
 //!
 //! **Effect on scores.** On the direct path there is none. On the windowed
 //! path, zxcvbn's formula makes any cover of four or more matches "Strong"
@@ -94,8 +94,8 @@
 //! letter). The agreement tests check the level against stock zxcvbn plus
 //! the composition rules on generated realistic corpora (at least 99 % up to
 //! 40 characters, 98 % from 41 to 128 on the windowed path alone, and no
-//! password below "Acceptable" for stock rated "Acceptable" or better; see
-//! `tests/strength_windowed.rs` and `docs/PERFORMANCE.md`).
+//! password below "Acceptable" for stock rated "Acceptable" or better; the
+//! repository's performance notes give the figures).
 //!
 //! # Rules besides the score
 //!
@@ -136,14 +136,15 @@ pub use runner::{InlinePolicy, PolicyRunner};
 /// use inzant_reset_core::policy::{PasswordPolicy, StrengthLevel};
 ///
 /// let policy = PasswordPolicy::default();
-/// let report = policy.evaluate("password", &[]);
+/// let report = policy.rate("password", &[]);
 /// assert_eq!(report.level(), StrengthLevel::TooWeak);
 /// assert!(!report.is_acceptable());
 ///
-/// let report = policy.evaluate("Velvet-Harbour-Lantern-42", &["sam.web@inzant.example"]);
+/// let report = policy.rate("Velvet-Harbour-Lantern-42", &["sam.web@inzant.example"]);
 /// assert!(report.level() >= StrengthLevel::Acceptable);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PasswordPolicy {
     /// Fewest characters allowed.
     pub min_length: usize,
@@ -210,7 +211,8 @@ impl PasswordPolicy {
     /// ```
     /// use inzant_reset_core::policy::{PasswordPolicy, Rule};
     ///
-    /// let policy = PasswordPolicy { require_symbol: false, ..PasswordPolicy::default() };
+    /// let mut policy = PasswordPolicy::default();
+    /// policy.require_symbol = false;
     /// assert!(!policy.rules().contains(&Rule::Symbol));
     /// assert_eq!(policy.rules()[0], Rule::MinLength);
     /// ```
@@ -239,7 +241,7 @@ impl PasswordPolicy {
     ///
     /// The cost is bounded whatever the input: see the [module
     /// documentation](self#strength-estimation-with-a-bounded-cost).
-    pub fn evaluate(&self, password: &str, user_inputs: &[&str]) -> StrengthReport {
+    pub fn rate(&self, password: &str, user_inputs: &[&str]) -> StrengthReport {
         self.evaluate_with(password, user_inputs, |password, inputs| {
             // zxcvbn 3.1.1 multiplies unchecked in its keyboard-walk estimate:
             // a debug build (the host's, not ours) panics on a long walk where
@@ -257,8 +259,15 @@ impl PasswordPolicy {
         })
     }
 
+    /// The old name of [`PasswordPolicy::rate`]: one verb, "rate", for
+    /// the strength of a password everywhere.
+    #[deprecated(since = "0.1.0", note = "use `PasswordPolicy::rate`")]
+    pub fn evaluate(&self, password: &str, user_inputs: &[&str]) -> StrengthReport {
+        self.rate(password, user_inputs)
+    }
+
     /// Rates `password` with one stock zxcvbn 3.1 call on the whole of it,
-    /// as [`PasswordPolicy::evaluate`] did before its cost was bounded. Its
+    /// as [`PasswordPolicy::rate`] did before its cost was bounded. Its
     /// cost is unbounded (hundreds of milliseconds on some inputs): for
     /// tests and benchmarks only, never for untrusted input (cargo feature
     /// `estimator-internals`).
@@ -279,7 +288,7 @@ impl PasswordPolicy {
         })
     }
 
-    /// Rates `password` as [`PasswordPolicy::evaluate`] rates passwords too
+    /// Rates `password` as [`PasswordPolicy::rate`] rates passwords too
     /// long or too l33t-dense for one stock call, even when it would fit one:
     /// measures that path's accuracy. For tests and benchmarks (cargo feature
     /// `estimator-internals`).

@@ -143,6 +143,13 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
     /// language on the reset page. Returns whether it changed anything.
     async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError>;
 
+    /// Moves up to `limit` requests that are still `Issued` but expired at
+    /// or before `now` to `Expired` (with `finished_at` set to their
+    /// `expires_at`) and returns them as they now are, so their ending can
+    /// be recorded once. Each request is returned by at most one call, even
+    /// across concurrent callers.
+    async fn expire_due(&self, now: OffsetDateTime, limit: usize) -> Result<Vec<ResetRequest>, StoreError>;
+
     /// Deletes requests that expired, or were created, before `before`, and
     /// are no longer usable. Returns how many were deleted.
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError>;

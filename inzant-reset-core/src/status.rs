@@ -28,6 +28,7 @@ impl Person {
 
 /// The user's latest reset request, as the admin may see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestStatus {
     /// The request.
     pub request: RequestId,
@@ -68,6 +69,7 @@ impl RequestStatus {
 
 /// One of the user's recent password events, from the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PasswordEvent {
     /// When.
     pub at: OffsetDateTime,
@@ -81,6 +83,7 @@ pub struct PasswordEvent {
 
 /// Where a user's password resets stand.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResetStatus {
     /// Whose.
     pub user: UserId,
@@ -92,6 +95,7 @@ pub struct ResetStatus {
 
 /// What the admin is told after cancelling.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CancelReceipt {
     /// The request cancelled (the newest, if several were live).
     pub request: RequestId,

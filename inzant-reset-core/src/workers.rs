@@ -217,7 +217,7 @@ impl PolicyWorkers {
                         let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
                         let Ok(job) = job else { break };
                         let inputs: Vec<&str> = job.inputs.iter().map(String::as_str).collect();
-                        let _ = job.reply.send(job.policy.evaluate(job.password.expose_secret(), &inputs));
+                        let _ = job.reply.send(job.policy.rate(job.password.expose_secret(), &inputs));
                     }
                 })
                 .map_err(|e| ConfigError::with_source("cannot start a policy thread", e))?;
@@ -318,7 +318,7 @@ mod tests {
                 SecretString::from(password),
                 vec!["sam".into()],
             ));
-            assert_eq!(report, policy.evaluate(password, &["sam"]));
+            assert_eq!(report, policy.rate(password, &["sam"]));
         }
     }
 }

@@ -189,14 +189,14 @@ async fn a_breached_password_that_rates_strong_is_refused_with_the_rules_sentenc
 #[tokio::test]
 async fn the_threshold_decides_how_many_sightings_refuse() {
     let list = List::with(&[(BREACHED_STRONG, 4), (CLEAN_STRONG, 5)]);
-    let h = harness(Some((list, BreachPolicy { threshold: 5, ..BreachPolicy::default() })));
+    let h = harness(Some((list, BreachPolicy::new(5, OnUnavailable::Allow))));
     let (token, code) = h.send().await;
     let opened = h.service.open(&token).await.unwrap();
     assert!(h.service.rate(&opened, &SecretString::from(CLEAN_STRONG)).await.is_breached());
     assert!(h.service.rate(&opened, &SecretString::from(BREACHED_STRONG)).await.is_acceptable());
     h.service.submit(&token, &form(&code, BREACHED_STRONG)).await.unwrap();
 
-    let zero = BreachPolicy { threshold: 0, ..BreachPolicy::default() };
+    let zero = BreachPolicy::new(0, OnUnavailable::Allow);
     let built = ResetService::builder(
         Arc::new(MemoryStore::new()),
         Arc::new(MemoryDirectory::new()),
@@ -264,7 +264,7 @@ async fn a_source_that_is_down_is_refused_with_try_again_when_configured() {
     let _guard = captured.start();
     let list = List::with(&[]);
     list.down.store(true, Ordering::SeqCst);
-    let policy = BreachPolicy { on_unavailable: OnUnavailable::Refuse, ..BreachPolicy::default() };
+    let policy = BreachPolicy::new(1, OnUnavailable::Refuse);
     let h = harness(Some((list.clone(), policy)));
     let (token, code) = h.send().await;
 

@@ -94,7 +94,7 @@ async fn trace_logs_of_a_whole_flow_contain_no_secret() {
         confirm_password: SecretString::from(new),
     };
     service.open(&token).await.unwrap();
-    service.strength(&token, &SecretString::from("Weakling-pass")).await.unwrap();
+    service.rate_link(&token, &SecretString::from("Weakling-pass")).await.unwrap();
     service.submit(&token, &submit(wrong, password)).await.unwrap_err();
     outbox.set_refusing(true);
     service.submit(&token, &submit(&code, password)).await.unwrap();

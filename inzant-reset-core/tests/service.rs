@@ -343,12 +343,12 @@ async fn the_meter_for_a_link_penalizes_the_users_own_name() {
     }
     // Sam's own name, joined with a year and a symbol: zxcvbn alone would
     // say "Acceptable"; the user's details reach the meter and the rule refuses it.
-    let report = h.service.strength(&token, &SecretString::from("Sam.web2026!")).await.unwrap();
+    let report = h.service.rate_link(&token, &SecretString::from("Sam.web2026!")).await.unwrap();
     assert_eq!(report.level(), StrengthLevel::TooWeak);
     assert_eq!(report.unmet(), [inzant_reset_core::policy::Rule::NoUserDetails]);
-    let report = h.service.strength(&token, &SecretString::from("abc")).await.unwrap();
+    let report = h.service.rate_link(&token, &SecretString::from("abc")).await.unwrap();
     assert_eq!(report.level().label(), "Too Weak");
-    let strong = h.service.strength(&token, &SecretString::from(STRONG)).await.unwrap();
+    let strong = h.service.rate_link(&token, &SecretString::from(STRONG)).await.unwrap();
     assert_eq!(strong.level().label(), "Strong");
 }
 
@@ -457,10 +457,9 @@ async fn the_right_code_sets_the_new_password_and_retires_the_old_one() {
     let h = harness();
     let (token, code) = h.send(&sam()).await;
     let outcome = h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
-    assert_eq!(
-        outcome,
-        ResetOutcome { user: sam(), destination: Destination::LoginPage, language: "en".into() }
-    );
+    assert_eq!(outcome.user, sam());
+    assert_eq!(outcome.destination, Destination::LoginPage);
+    assert_eq!(outcome.language, "en");
     let hash = h.password(&sam());
     assert!(hash.as_str().starts_with("$argon2id$"));
     assert!(verify(&SecretString::from(STRONG), hash.as_str()).unwrap());
@@ -666,14 +665,19 @@ fn the_policy_must_have_room_between_its_lengths() {
         .policy(policy)
         .build()
     };
-    let default = PasswordPolicy::default();
-    let exact = PasswordPolicy { min_length: 12, max_length: 12, ..default.clone() };
+    let lengths = |min_length: usize, max_length: usize| {
+        let mut policy = PasswordPolicy::default();
+        policy.min_length = min_length;
+        policy.max_length = max_length;
+        policy
+    };
+    let exact = lengths(12, 12);
     let service = build(exact.clone()).unwrap();
     assert_eq!(service.policy(), &exact, "the service keeps the policy it was given");
     let shown = format!("{service:?}");
     assert!(shown.starts_with("ResetService {") && shown.contains("min_length: 12"), "{shown}");
-    assert!(build(PasswordPolicy { min_length: 13, max_length: 12, ..default.clone() }).is_err());
-    assert!(build(PasswordPolicy { min_length: 0, max_length: 0, ..default }).is_err());
+    assert!(build(lengths(13, 12)).is_err());
+    assert!(build(lengths(0, 0)).is_err());
 }
 
 #[test]
@@ -689,24 +693,23 @@ fn unusable_configurations_are_refused() {
         .build()
     };
     let ok = ResetConfig::new("https://sales.inzant.example");
+    let with = |change: &dyn Fn(&mut ResetConfig)| {
+        let mut config = ok.clone();
+        change(&mut config);
+        build(config)
+    };
     assert!(build(ok.clone()).is_ok());
-    assert!(build(ResetConfig { public_url: "javascript:alert(1)".into(), ..ok.clone() }).is_err());
-    assert!(
-        build(ResetConfig {
-            public_url: "https://sales.inzant.example/password-reset/".into(),
-            ..ok.clone()
-        })
-        .is_err()
-    );
-    assert!(build(ResetConfig { workers: 0, ..ok.clone() }).is_err());
+    assert!(with(&|c| c.public_url = "javascript:alert(1)".into()).is_err());
+    assert!(with(&|c| c.public_url = "https://sales.inzant.example/password-reset/".into()).is_err());
+    assert!(with(&|c| c.workers = 0).is_err());
     let year = Duration::from_secs(366 * 24 * 3600);
-    assert!(build(ResetConfig { resend_cooldown: year, ..ok.clone() }).is_ok(), "a cooldown of 366 days");
-    assert!(build(ResetConfig { resend_cooldown: year + Duration::from_secs(1), ..ok.clone() }).is_err());
-    assert!(build(ResetConfig { reset_ttl: year, ..ok.clone() }).is_ok());
-    assert!(build(ResetConfig { create_ttl: year + Duration::from_secs(1), ..ok.clone() }).is_err());
-    assert!(build(ResetConfig { max_attempts: 0, ..ok.clone() }).is_err());
-    assert!(build(ResetConfig { reset_ttl: Duration::ZERO, ..ok.clone() }).is_err());
-    assert!(build(ResetConfig { max_per_user_per_day: 0, ..ok }).is_err());
+    assert!(with(&|c| c.resend_cooldown = year).is_ok(), "a cooldown of 366 days");
+    assert!(with(&|c| c.resend_cooldown = year + Duration::from_secs(1)).is_err());
+    assert!(with(&|c| c.reset_ttl = year).is_ok());
+    assert!(with(&|c| c.create_ttl = year + Duration::from_secs(1)).is_err());
+    assert!(with(&|c| c.max_attempts = 0).is_err());
+    assert!(with(&|c| c.reset_ttl = Duration::ZERO).is_err());
+    assert!(with(&|c| c.max_per_user_per_day = 0).is_err());
 }
 
 #[tokio::test]
@@ -965,8 +968,13 @@ async fn every_request_that_ends_has_exactly_one_ending_event_on_itself() {
         let _ = h.service.submit(&locked, &form(&wrong(&code), STRONG, STRONG)).await;
     }
     assert!(matches!(h.service.open(&old).await, Err(ResetError::Superseded)));
+    // Expired: its ending is recorded by the purge, once.
+    h.send(&admin()).await;
+    h.clock.advance(Duration::from_secs(25 * 3600));
+    h.service.purge(Duration::from_secs(30 * 24 * 3600)).await.unwrap();
+    h.service.purge(Duration::from_secs(30 * 24 * 3600)).await.unwrap();
     let ids = issued(&h);
-    assert_eq!(ids.len(), 4);
+    assert_eq!(ids.len(), 5);
     let endings = |request: RequestId| -> Vec<AuditKind> {
         h.audit
             .events()
@@ -976,7 +984,11 @@ async fn every_request_that_ends_has_exactly_one_ending_event_on_itself() {
             .filter(|k| {
                 matches!(
                     k,
-                    AuditKind::Superseded | AuditKind::Completed | AuditKind::Cancelled | AuditKind::Locked
+                    AuditKind::Superseded
+                        | AuditKind::Completed
+                        | AuditKind::Cancelled
+                        | AuditKind::Locked
+                        | AuditKind::Expired
                 )
             })
             .collect()
@@ -985,4 +997,5 @@ async fn every_request_that_ends_has_exactly_one_ending_event_on_itself() {
     assert_eq!(endings(ids[1]), [AuditKind::Completed]);
     assert_eq!(endings(ids[2]), [AuditKind::Cancelled]);
     assert_eq!(endings(ids[3]), [AuditKind::Locked]);
+    assert_eq!(endings(ids[4]), [AuditKind::Expired]);
 }

@@ -119,6 +119,7 @@ fn event_from_row(row: EventRow) -> Result<AuditEvent, StoreError> {
         "notice_failed" => AuditKind::NoticeFailed,
         "notice_sent" => AuditKind::NoticeSent,
         "cancelled" => AuditKind::Cancelled,
+        "expired" => AuditKind::Expired,
         other => return Err(corrupt(format!("unknown audit event kind {other:?}"))),
     };
     Ok(AuditEvent {

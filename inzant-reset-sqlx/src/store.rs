@@ -43,6 +43,7 @@ struct Statements {
     finish_other: Arc<str>,
     complete_for_user: Arc<str>,
     set_language: Arc<str>,
+    expire_due: Arc<str>,
     purge: Arc<str>,
 }
 
@@ -86,6 +87,11 @@ impl Statements {
             )),
             set_language: sql(format!(
                 "UPDATE {t} SET language = $2 WHERE id = $1 AND state = 'issued' AND language <> $2"
+            )),
+            expire_due: sql(format!(
+                "UPDATE {t} SET state = 'expired', finished_at = expires_at WHERE id IN \
+                 (SELECT id FROM {t} WHERE state = 'issued' AND expires_at <= $1 \
+                 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING {COLUMNS}"
             )),
             purge: sql(format!(
                 "DELETE FROM {t} WHERE expires_at < $1 OR (state <> 'issued' AND created_at < $1)"
@@ -391,6 +397,17 @@ impl ResetStore for PgStore {
             .await
             .map_err(db_error("set the reset request's language"))?;
         Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(name = "inzant_reset.store.expire_due", level = "debug", skip_all, fields(limit))]
+    async fn expire_due(&self, now: OffsetDateTime, limit: usize) -> Result<Vec<ResetRequest>, StoreError> {
+        let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(Arc::clone(&self.sql.expire_due)))
+            .bind(now)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("mark expired reset requests"))?;
+        rows.into_iter().map(ResetRequest::try_from).collect()
     }
 
     #[tracing::instrument(name = "inzant_reset.store.purge", level = "debug", skip_all)]

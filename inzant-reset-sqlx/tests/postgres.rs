@@ -425,3 +425,79 @@ async fn the_whole_reset_flow_runs_on_postgres() {
     assert!(kinds.starts_with(&["issued"]), "{kinds:?}");
     assert!(kinds.contains(&"wrong_code") && kinds.contains(&"completed"), "{kinds:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_that_ends_has_one_ending_event_on_itself() {
+    let (store, users) = instance(8).await;
+    let admin = saved_user(&users, UserType::Admin).await;
+    let people: Vec<User> = {
+        let mut people = Vec::new();
+        for _ in 0..4 {
+            people.push(saved_user(&users, UserType::Device).await);
+        }
+        people
+    };
+    let audit = PgAudit::new(store.pool().clone()).with_schema(schema());
+    let outbox = Arc::new(MemoryOutbox::new());
+    let clock = Arc::new(inzant_reset_core::memory::ManualClock::new(
+        OffsetDateTime::now_utc().replace_nanosecond(0).unwrap(),
+    ));
+    let mut config = ResetConfig::new("https://sales.inzant.example");
+    config.resend_cooldown = Duration::ZERO;
+    let service = ResetService::builder(
+        Arc::new(store.clone()),
+        Arc::new(users.clone()),
+        outbox.clone(),
+        CodeKeys::generate(&OsRandom).unwrap(),
+        config,
+    )
+    .audit(Arc::new(audit.clone()))
+    .clock(clock.clone())
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap();
+    let form = |code: &str| SubmitForm {
+        code: SecretString::from(code.to_owned()),
+        new_password: SecretString::from("Quokka#Harbour7-Velvet"),
+        confirm_password: SecretString::from("Quokka#Harbour7-Velvet"),
+    };
+    let wrong = |code: &str| if code == "000000" { "111111".to_owned() } else { "000000".to_owned() };
+
+    // Superseded, then completed.
+    let superseded = service.trigger(&admin.id, &people[0].id, Purpose::Create).await.unwrap().request;
+    let completed = service.trigger(&admin.id, &people[0].id, Purpose::Create).await.unwrap().request;
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    service.submit(&token, &form(&code)).await.unwrap();
+    // Cancelled.
+    let cancelled = service.trigger(&admin.id, &people[1].id, Purpose::Create).await.unwrap().request;
+    service.cancel(&admin.id, &people[1].id).await.unwrap();
+    // Locked.
+    let locked = service.trigger(&admin.id, &people[2].id, Purpose::Create).await.unwrap().request;
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    for _ in 0..5 {
+        service.submit(&token, &form(&wrong(&code))).await.unwrap_err();
+    }
+    // Expired: its ending is recorded when the purge runs.
+    let expired = service.trigger(&admin.id, &people[3].id, Purpose::Create).await.unwrap().request;
+    clock.advance(Duration::from_secs(25 * 3600));
+    service.purge(Duration::from_secs(30 * 24 * 3600)).await.unwrap();
+    service.purge(Duration::from_secs(30 * 24 * 3600)).await.unwrap();
+
+    for (request, ending) in [
+        (superseded, "superseded"),
+        (completed, "completed"),
+        (cancelled, "cancelled"),
+        (locked, "locked"),
+        (expired, "expired"),
+    ] {
+        let endings: Vec<&str> = audit
+            .events_for_request(request)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.kind.as_str())
+            .filter(|kind| ["superseded", "completed", "cancelled", "locked", "expired"].contains(kind))
+            .collect();
+        assert_eq!(endings, [ending], "request {request}");
+    }
+}

@@ -174,7 +174,7 @@ mod tests {
             let (id, username) = load_user(n);
             let display_name = format!("Load User {n}");
             let password = new_password(n);
-            let report = policy.evaluate(&password, &[username.as_str(), id.as_str(), display_name.as_str()]);
+            let report = policy.rate(&password, &[username.as_str(), id.as_str(), display_name.as_str()]);
             assert!(report.is_acceptable(), "{password:?} for {username}: {:?}", report.unmet());
             assert!(seen.insert(password));
         }

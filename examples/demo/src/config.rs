@@ -577,7 +577,7 @@ mod tests {
     fn breached_passwords_default_to_the_demo_list_and_can_be_changed() {
         let c = config(&[]).unwrap();
         assert_eq!(c.breached_passwords, BreachSource::Demo);
-        assert_eq!(c.breach_policy, BreachPolicy { threshold: 1, on_unavailable: OnUnavailable::Allow });
+        assert_eq!(c.breach_policy, BreachPolicy::new(1, OnUnavailable::Allow));
         for (value, source) in [
             ("demo", BreachSource::Demo),
             (" OFF ", BreachSource::Off),
@@ -589,7 +589,7 @@ mod tests {
         }
         let c =
             config(&[("INZANT_BREACH_THRESHOLD", "10"), ("INZANT_BREACH_UNAVAILABLE", "Refuse")]).unwrap();
-        assert_eq!(c.breach_policy, BreachPolicy { threshold: 10, on_unavailable: OnUnavailable::Refuse });
+        assert_eq!(c.breach_policy, BreachPolicy::new(10, OnUnavailable::Refuse));
     }
 
     #[test]

@@ -146,10 +146,8 @@ pub fn trend(events: &[AuditEvent], ttl: impl Fn(Purpose) -> Duration, now: Offs
     for event in events {
         let request = requests.entry(event.request).or_default();
         match event.kind {
-            AuditKind::Issued { purpose } => {
-                if request.issued.is_none_or(|(seen, _)| event.at < seen) {
-                    request.issued = Some((event.at, purpose));
-                }
+            AuditKind::Issued { purpose } if request.issued.is_none_or(|(seen, _)| event.at < seen) => {
+                request.issued = Some((event.at, purpose));
             }
             AuditKind::Completed
             | AuditKind::Cancelled
@@ -161,6 +159,9 @@ pub fn trend(events: &[AuditEvent], ttl: impl Fn(Purpose) -> Duration, now: Offs
             | AuditKind::HookFailed
             | AuditKind::NoticeFailed
             | AuditKind::NoticeSent => {}
+            // A later sighting of the issue, or a kind added later: neither
+            // starts nor ends a request here.
+            _ => {}
         }
         let Some(i) = index(event.at) else { continue };
         let Some(day) = days.get_mut(i) else { continue };

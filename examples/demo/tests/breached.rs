@@ -159,7 +159,7 @@ async fn a_mirror_of_ones_own_is_read_with_its_counts_and_the_threshold() {
     write_sorted_file(&file, counts.map(|(password, count)| (PasswordSha1::of(password), count))).unwrap();
     let app = app_with(|config| {
         config.breached_passwords = BreachSource::Mirror(file.clone());
-        config.breach_policy = BreachPolicy { threshold: 10, on_unavailable: OnUnavailable::Allow };
+        config.breach_policy = BreachPolicy::new(10, OnUnavailable::Allow);
     })
     .await;
     assert!(app.demo.banner().contains(&file.display().to_string()), "{}", app.demo.banner());
@@ -181,7 +181,7 @@ async fn when_the_mirror_cannot_answer_refuse_asks_to_try_again_and_allow_saves(
             .unwrap();
         let app = app_with(|config| {
             config.breached_passwords = BreachSource::Mirror(dir.path().to_path_buf());
-            config.breach_policy = BreachPolicy { threshold: 1, on_unavailable };
+            config.breach_policy = BreachPolicy::new(1, on_unavailable);
         })
         .await;
         let email = sams_email(&app).await;

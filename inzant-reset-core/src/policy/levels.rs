@@ -77,6 +77,7 @@ impl fmt::Display for StrengthLevel {
 /// refuses a password for its content is one of these, so the strength
 /// report lists it before the user submits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Rule {
     /// At least the minimum number of characters.
     MinLength,

@@ -16,7 +16,7 @@ use super::{PasswordPolicy, StrengthReport};
 /// dedicated threads; [`InlinePolicy`] runs it on the calling task.
 #[async_trait]
 pub trait PolicyRunner: Debug + Send + Sync + 'static {
-    /// `policy.evaluate(password, inputs)`, wherever this runner runs it.
+    /// `policy.rate(password, inputs)`, wherever this runner runs it.
     async fn evaluate(
         &self,
         policy: Arc<PasswordPolicy>,
@@ -38,6 +38,6 @@ impl PolicyRunner for InlinePolicy {
         inputs: Vec<String>,
     ) -> StrengthReport {
         let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        policy.evaluate(password.expose_secret(), &inputs)
+        policy.rate(password.expose_secret(), &inputs)
     }
 }

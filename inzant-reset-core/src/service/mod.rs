@@ -71,6 +71,7 @@ const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 3600);
 
 /// The flow's settings. [`ResetConfig::new`] gives the defaults of the spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResetConfig {
     /// Where the reset routes are served, as browsers see it: the public
     /// origin and the path the routes are mounted under, e.g.
@@ -120,6 +121,7 @@ impl ResetConfig {
 
 /// What the admin is told after a reset email was sent. Never the link or code.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TriggerReceipt {
     /// The new request.
     pub request: RequestId,
@@ -185,6 +187,7 @@ pub enum Destination {
 
 /// A successful reset.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResetOutcome {
     /// Whose password was set.
     pub user: UserId,

@@ -95,12 +95,23 @@ impl ResetService {
         report
     }
 
-    /// **Strength** for a link: [`ResetService::open`] then [`ResetService::rate`].
+    /// **Strength** for a link: [`ResetService::open`] then
+    /// [`ResetService::rate`], for a caller that holds the token rather
+    /// than an opened request.
     ///
     /// # Errors
     /// As [`ResetService::open`].
-    pub async fn strength(&self, token: &str, password: &SecretString) -> Result<StrengthReport> {
+    pub async fn rate_link(&self, token: &str, password: &SecretString) -> Result<StrengthReport> {
         let opened = self.open(token).await?;
         Ok(self.rate(&opened, password).await)
+    }
+
+    /// The old name of [`ResetService::rate_link`] (open, then rate).
+    ///
+    /// # Errors
+    /// As [`ResetService::open`].
+    #[deprecated(since = "0.1.0", note = "use `ResetService::rate_link`")]
+    pub async fn strength(&self, token: &str, password: &SecretString) -> Result<StrengthReport> {
+        self.rate_link(token, password).await
     }
 }

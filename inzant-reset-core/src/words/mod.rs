@@ -32,6 +32,7 @@
 //! ```
 
 mod catalogue;
+mod check;
 mod product;
 mod pseudo;
 mod text;
@@ -393,6 +394,7 @@ impl<'a> Words<'a> {
             AuditKind::NoticeFailed => "notice-failed",
             AuditKind::NoticeSent => "notice-sent",
             AuditKind::Cancelled => "cancelled",
+            AuditKind::Expired => "expired",
         };
         self.message("password-event", &[("kind", kind.into()), ("by", by.into())])
     }
