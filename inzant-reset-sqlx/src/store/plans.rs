@@ -73,6 +73,7 @@ async fn no_statement_scans_the_requests_or_audit_table() {
             plan(&mut conn, &s.complete_for_user, |q| q.bind(id).bind(user).bind(now)).await,
         ),
         ("set_language", plan(&mut conn, &s.set_language, |q| q.bind(id).bind("fr")).await),
+        ("expire_due", plan(&mut conn, &s.expire_due, |q| q.bind(now).bind(500_i64)).await),
         ("purge", plan(&mut conn, &s.purge, |q| q.bind(now)).await),
         ("audit for_request", plan(&mut conn, &audit.for_request, |q| q.bind(id)).await),
         ("audit for_user", plan(&mut conn, &audit.for_user, |q| q.bind(user).bind(10_i64)).await),
