@@ -29,9 +29,10 @@ use inzant_reset_breach::{
 };
 use inzant_reset_core::breach::{BreachPolicy, PasswordSha1, parse_prefix, parse_range, prefix_hex};
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::ports::BreachedPasswords;
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{directory_of, person};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
@@ -126,21 +127,10 @@ async fn loopback_api() -> Fallible<String> {
 }
 
 fn service(source: Option<Arc<dyn BreachedPasswords>>) -> Fallible<(ResetService, Arc<MemoryOutbox>)> {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: username.into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        person("1", "admin@inzant.example", UserType::Admin),
+        person("2", "sam.web@inzant.example", UserType::Web),
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let keys = CodeKeys::new(vec![1; 32], vec![])?;
     let mut builder = ResetService::builder(

@@ -57,26 +57,16 @@ fn strength_words(c: &mut Criterion) {
 fn metrics_overhead(c: &mut Criterion) {
     use futures::executor::block_on;
     use inzant_reset_core::hash::Argon2id;
-    use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+    use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
     use inzant_reset_core::policy::InlinePolicy;
     use inzant_reset_core::prelude::*;
+    use inzant_reset_test_support::{directory_of, person};
     use std::sync::Arc;
 
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: "Sam Web".into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        User { display_name: "Sam Web".into(), ..person("1", "admin@inzant.example", UserType::Admin) },
+        User { display_name: "Sam Web".into(), ..person("2", "sam.web@inzant.example", UserType::Web) },
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let mut config = ResetConfig::new("https://sales.inzant.example");
     config.resend_cooldown = std::time::Duration::ZERO;

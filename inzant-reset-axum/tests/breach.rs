@@ -20,9 +20,10 @@ use common::{Answer, call};
 use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
 use inzant_reset_core::breach::{BreachError, BreachPolicy, OnUnavailable, PasswordSha1};
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::ports::BreachedPasswords;
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{directory_of, person};
 
 const BREACHED: &str = "Velvet-Harbour-Lantern-42";
 const CLEAN: &str = "Quiet7-Mango-Trail-Lantern";
@@ -54,21 +55,10 @@ impl BreachedPasswords for OneBreach {
 }
 
 async fn app(on_unavailable: OnUnavailable) -> (Router, String, String, Arc<OneBreach>) {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: username.into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        person("1", "admin@inzant.example", UserType::Admin),
+        person("2", "sam.web@inzant.example", UserType::Web),
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let source = Arc::new(OneBreach::default());
     let service = ResetService::builder(

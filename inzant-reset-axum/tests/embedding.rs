@@ -17,8 +17,9 @@ use common::Answer;
 use inzant_reset_axum::maud::{DOCTYPE, Markup, html};
 use inzant_reset_axum::{ExtractorGate, Page, ResetWeb, WebSettings};
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{directory_of, person};
 
 const ORIGIN: &str = "https://acme.example";
 
@@ -97,21 +98,13 @@ struct App {
 }
 
 fn app() -> App {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "boss@acme.example", UserType::Admin), ("2", "sam@acme.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: format!("<{username}>"),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        User {
+            display_name: "<boss@acme.example>".into(),
+            ..person("1", "boss@acme.example", UserType::Admin)
+        },
+        User { display_name: "<sam@acme.example>".into(), ..person("2", "sam@acme.example", UserType::Web) },
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let mut config = ResetConfig::new(format!("{ORIGIN}/sales"));
     config.resend_cooldown = Duration::ZERO;
@@ -278,19 +271,10 @@ async fn emailed_links_point_under_the_mount_path() {
 
 #[tokio::test]
 async fn the_admin_routes_can_live_under_the_hosts_own_path_and_the_pages_alone() {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, user_type) in [("1", UserType::Admin), ("2", UserType::Web)] {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: format!("u{id}@acme.example"),
-            display_name: format!("U{id}"),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        User { display_name: "U1".into(), ..person("1", "u1@acme.example", UserType::Admin) },
+        User { display_name: "U2".into(), ..person("2", "u2@acme.example", UserType::Web) },
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),

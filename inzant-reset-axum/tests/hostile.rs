@@ -16,8 +16,9 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{directory_of, person};
 use tower::ServiceExt;
 
 const ORIGIN: &str = "https://sales.inzant.example";
@@ -38,21 +39,10 @@ struct Target {
 }
 
 async fn target() -> Target {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: "Someone".into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        User { display_name: "Someone".into(), ..person("1", "admin@inzant.example", UserType::Admin) },
+        User { display_name: "Someone".into(), ..person("2", "sam.web@inzant.example", UserType::Web) },
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let store = Arc::new(MemoryStore::new());
     let mut config = ResetConfig::new(ORIGIN);

@@ -5,8 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::body::Body;
@@ -16,24 +15,12 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use inzant_reset_axum::{AdminGate, ResetWeb, WebSettings};
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{CapturedLogs, directory_of, person};
 use tower::ServiceExt;
 
 const ORIGIN: &str = "https://sales.inzant.example";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 struct Admin;
 
@@ -52,34 +39,13 @@ struct Seen {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_reaches_logs_headers_redirects_or_pages() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing::subscriber::set_global_default(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .without_time()
-            .finish(),
-    )
-    .unwrap();
+    let captured = CapturedLogs::new();
+    tracing::subscriber::set_global_default(captured.subscriber(tracing::Level::TRACE)).unwrap();
 
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in [
-        ("1", "admin@inzant.example", UserType::Admin),
-        ("2", "dana.device@inzant.example", UserType::Device),
-    ] {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: "Dana".into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        User { display_name: "Dana".into(), ..person("1", "admin@inzant.example", UserType::Admin) },
+        User { display_name: "Dana".into(), ..person("2", "dana.device@inzant.example", UserType::Device) },
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),
@@ -143,7 +109,7 @@ async fn no_secret_reaches_logs_headers_redirects_or_pages() {
     send(Request::get(&path).body(Body::empty()).unwrap(), None).await;
     send(Request::get("/password-reset/complete").body(Body::empty()).unwrap(), None).await;
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("password reset completed"), "the capture works");
     let mut secrets = vec![token.as_str(), code.as_str(), "Qz7!tiny"];
     secrets.extend(passwords);

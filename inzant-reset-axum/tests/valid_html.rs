@@ -18,8 +18,9 @@ use http_body_util::BodyExt;
 use inzant_reset_axum::maud::{DOCTYPE, Markup, html};
 use inzant_reset_axum::{AdminGate, Page, ResetWeb, WebSettings};
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{directory_of, person};
 use tower::ServiceExt;
 
 struct Admin;
@@ -51,19 +52,13 @@ struct App {
 }
 
 fn app(settings: WebSettings) -> App {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, name, user_type) in [("1", "admin", UserType::Admin), ("2", "dana", UserType::Device)] {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: format!("{name}@inzant.example"),
+    let directory = directory_of([("1", "admin", UserType::Admin), ("2", "dana", UserType::Device)].map(
+        |(id, name, user_type)| User {
             display_name: format!("{name} & <co>"),
-            email_to: None,
-            user_type,
             has_password: false,
-            locale: None,
-            tenant: None,
-        });
-    }
+            ..person(id, &format!("{name}@inzant.example"), user_type)
+        },
+    ));
     let outbox = Arc::new(MemoryOutbox::new());
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),

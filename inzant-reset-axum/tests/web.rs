@@ -25,6 +25,7 @@ use inzant_reset_core::prelude::*;
 use inzant_reset_core::request::ResetRequest;
 use inzant_reset_core::secret::TokenDigest;
 use inzant_reset_core::verify;
+use inzant_reset_test_support::person;
 use secrecy::SecretString;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -123,14 +124,9 @@ fn app_with(edit: impl FnOnce(&mut WebSettings)) -> App {
         ("3", "dana.device@inzant.example", UserType::Device),
     ] {
         directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
             display_name: username.split('@').next().unwrap().into(),
             email_to: Some(format!("{id}@elsewhere.example")),
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
+            ..person(id, username, user_type)
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

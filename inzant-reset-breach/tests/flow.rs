@@ -12,11 +12,12 @@ use common::{RangeServer, Reply, range_body};
 use inzant_reset_breach::{LocalMirror, RangeApi, RangeApiSettings, write_range_directory};
 use inzant_reset_core::breach::{BreachPolicy, OnUnavailable, PasswordSha1};
 use inzant_reset_core::hash::{Argon2id, HashParams};
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::policy::InlinePolicy;
 use inzant_reset_core::policy::Rule;
 use inzant_reset_core::ports::BreachedPasswords;
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{directory_of, person};
 
 const BREACHED: &str = "Velvet-Harbour-Lantern-42";
 const CLEAN: &str = "Quiet7-Mango-Trail-Lantern";
@@ -27,21 +28,10 @@ struct Flow {
 }
 
 fn flow(source: Arc<dyn BreachedPasswords>, on_unavailable: OnUnavailable) -> Flow {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: username.into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        person("1", "admin@inzant.example", UserType::Admin),
+        person("2", "sam.web@inzant.example", UserType::Web),
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let service = ResetService::builder(
         Arc::new(MemoryStore::new()),

@@ -6,9 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use inzant_reset_core::breach::{BreachError, BreachPolicy, OnUnavailable, PasswordSha1};
@@ -19,6 +18,7 @@ use inzant_reset_core::policy::Rule;
 use inzant_reset_core::ports::BreachedPasswords;
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::verify;
+use inzant_reset_test_support::{CapturedLogs, directory_of, person};
 use secrecy::SecretString;
 
 /// Strong by zxcvbn and every rule, and in the breach list below.
@@ -68,21 +68,10 @@ fn sam() -> UserId {
 }
 
 fn harness(source: Option<(Arc<List>, BreachPolicy)>) -> Harness {
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: if id == "1" { "Ada Admin".into() } else { "Sam Web".into() },
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        User { display_name: "Ada Admin".into(), ..person("1", "admin@inzant.example", UserType::Admin) },
+        User { display_name: "Sam Web".into(), ..person("2", "sam.web@inzant.example", UserType::Web) },
+    ]);
     let store = Arc::new(MemoryStore::new());
     let outbox = Arc::new(MemoryOutbox::new());
     let mut builder = ResetService::builder(
@@ -121,35 +110,6 @@ fn form(code: &str, password: &str) -> SubmitForm {
 
 fn said(error: &ResetError) -> String {
     Catalogues::shipped().words("en", &Product::inzant()).refusal(error)
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn start(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .without_time()
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
 }
 
 #[tokio::test]
@@ -236,8 +196,8 @@ async fn without_a_source_there_is_no_rule_and_no_lookup() {
 
 #[tokio::test]
 async fn a_source_that_is_down_is_allowed_with_a_warning_by_default() {
-    let captured = Captured::default();
-    let _guard = captured.start();
+    let captured = CapturedLogs::new();
+    let _guard = captured.start(tracing::Level::TRACE);
     let list = List::with(&[(BREACHED_STRONG, 3)]);
     list.down.store(true, Ordering::SeqCst);
     let h = harness(Some((list.clone(), BreachPolicy::default())));
@@ -260,8 +220,8 @@ async fn a_source_that_is_down_is_allowed_with_a_warning_by_default() {
 
 #[tokio::test]
 async fn a_source_that_is_down_is_refused_with_try_again_when_configured() {
-    let captured = Captured::default();
-    let _guard = captured.start();
+    let captured = CapturedLogs::new();
+    let _guard = captured.start(tracing::Level::TRACE);
     let list = List::with(&[]);
     list.down.store(true, Ordering::SeqCst);
     let policy = BreachPolicy::new(1, OnUnavailable::Refuse);

@@ -3,30 +3,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use inzant_reset_core::error::HookError;
 use inzant_reset_core::hash::{Argon2id, HashParams};
-use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
 use inzant_reset_core::ports::ResetHooks;
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{CapturedLogs, directory_of, person};
 use secrecy::SecretString;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[derive(Debug)]
 struct FailingHooks;
@@ -40,31 +27,13 @@ impl ResetHooks for FailingHooks {
 
 #[tokio::test]
 async fn trace_logs_of_a_whole_flow_contain_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::new();
+    let _guard = captured.start(tracing::Level::TRACE);
 
-    let directory = Arc::new(MemoryDirectory::new());
-    for (id, username, user_type) in
-        [("1", "admin@inzant.example", UserType::Admin), ("2", "sam.web@inzant.example", UserType::Web)]
-    {
-        directory.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: username.into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
-    }
+    let directory = directory_of([
+        person("1", "admin@inzant.example", UserType::Admin),
+        person("2", "sam.web@inzant.example", UserType::Web),
+    ]);
     let outbox = Arc::new(MemoryOutbox::new());
     let mut config = ResetConfig::new("https://sales.inzant.example");
     config.resend_cooldown = Duration::ZERO;
@@ -99,7 +68,7 @@ async fn trace_logs_of_a_whole_flow_contain_no_secret() {
     outbox.set_refusing(true);
     service.submit(&token, &submit(&code, password)).await.unwrap();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("could not be sent"), "capture works: {logs}");
     assert!(logs.contains("password reset completed"));
     assert!(logs.contains("password-changed hook failed"));

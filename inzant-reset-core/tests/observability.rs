@@ -9,9 +9,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -21,6 +20,7 @@ use inzant_reset_core::memory::{ManualClock, MemoryDirectory, MemoryOutbox, Memo
 use inzant_reset_core::observe;
 use inzant_reset_core::ports::{ResetHooks, UserDirectory};
 use inzant_reset_core::prelude::*;
+use inzant_reset_test_support::{CapturedLogs, person};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use secrecy::SecretString;
 use time::macros::datetime;
@@ -71,25 +71,6 @@ fn moved(before: &HashMap<String, u64>) -> HashMap<String, u64> {
 fn expect(moved: &HashMap<String, u64>, expected: &[(&str, u64)]) {
     for (name, count) in expected {
         assert_eq!(moved.get(*name).copied().unwrap_or(0), *count, "{name} in {moved:#?}");
-    }
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn take(&self) -> String {
-        String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
     }
 }
 
@@ -163,16 +144,7 @@ fn world() -> World {
         ("2", "sam.web@inzant.example", UserType::Web),
         ("3", "dana.device@inzant.example", UserType::Device),
     ] {
-        directory.inner.insert(User {
-            id: UserId::new(id),
-            username: username.into(),
-            display_name: username.into(),
-            email_to: None,
-            user_type,
-            has_password: true,
-            locale: None,
-            tenant: None,
-        });
+        directory.inner.insert(person(id, username, user_type));
     }
     let outbox = Arc::new(MemoryOutbox::new());
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00 UTC)));
@@ -214,15 +186,8 @@ fn sam() -> UserId {
 
 #[tokio::test]
 async fn metrics_and_logs_follow_every_step_and_failure() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::new();
+    let _guard = captured.start(tracing::Level::INFO);
     snapshotter();
 
     // A whole flow: sent, opened, rated, one wrong code, saved after an hour.

@@ -11,6 +11,12 @@
 //! - [`corpus`]: realistic and long password corpora for the strength
 //!   meter's agreement tests and benchmark.
 //!
+//! And the pieces many tests would otherwise copy: [`person`] and
+//! [`directory_of`] (test users in a memory directory), [`CapturedLogs`] (what
+//! a fmt subscriber wrote), [`glue_lines`] (the examples' glue budget),
+//! [`CookieJar`] (a test browser's cookies) and, with the `postgres`
+//! feature, [`FreshDatabase`] (a database of a test's own).
+//!
 //! Each is started at most once per test process (with `cargo test`, once
 //! per test binary; `scripts/test` sets the variables, so nextest's
 //! process-per-test shares its services) and stopped when that process
@@ -22,7 +28,12 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
+mod cookies;
 pub mod corpus;
+mod logs;
+mod people;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod process;
 
 use std::net::{TcpListener, TcpStream};
@@ -31,7 +42,51 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub use cookies::CookieJar;
+pub use logs::CapturedLogs;
+pub use people::{directory_of, person};
+#[cfg(feature = "postgres")]
+pub use postgres::FreshDatabase;
 pub use process::Supervised;
+
+/// The lines of the Rust file at `path` that are neither blank nor
+/// comments (imports, attributes and closing braces count), as rustfmt lays
+/// them out: the measure of an example's glue.
+///
+/// # Panics
+/// The file cannot be read.
+pub fn glue_lines(path: impl AsRef<Path>) -> usize {
+    let path = path.as_ref();
+    let source = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    glue_lines_of(&source)
+}
+
+/// `fields` as an `application/x-www-form-urlencoded` body.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fn encode(text: &str) -> String {
+        let mut out = String::new();
+        for byte in text.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                    out.push(char::from(byte))
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        out
+    }
+    fields
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// [`glue_lines`] of source text.
+pub fn glue_lines_of(source: &str) -> usize {
+    source.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with("//")).count()
+}
 
 /// How long a service may take to start. Generous: only a stuck one comes near it.
 const START_LIMIT: Duration = Duration::from_secs(60);
@@ -217,4 +272,17 @@ fn start_smtp() -> Smtp {
     wait_until("aiosmtpd", || TcpStream::connect(("127.0.0.1", port)).is_ok() || !server.is_running());
     assert!(server.is_running(), "aiosmtpd exited at start");
     Smtp { url: format!("smtp://127.0.0.1:{port}"), maildir, _server: Some(server) }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn blank_and_comment_lines_are_not_glue() {
+        assert_eq!(super::glue_lines_of("// a\n\n  /// b\nfn f() {}\n    //! c\n}\n"), 2);
+    }
+
+    #[test]
+    fn form_bodies_are_url_encoded() {
+        assert_eq!(super::form_body(&[("a b", "x&y=é"), ("c", "-._*")]), "a+b=x%26y%3D%C3%A9&c=-._*");
+    }
 }

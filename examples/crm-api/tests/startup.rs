@@ -12,7 +12,7 @@ use inzant_crm_api::App;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misnamed_column_stops_the_start_naming_table_and_column() {
-    let db = FreshDatabase::create().await;
+    let db = FreshDatabase::create("crm_test").await;
     let config = config(&db, "http://127.0.0.1:9/crm");
     let app = App::build(&config).await.unwrap();
     // A later migration of ours renames the column the glue describes.
@@ -33,7 +33,7 @@ async fn a_misnamed_column_stops_the_start_naming_table_and_column() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_table_as_created_by_our_migration_passes() {
-    let db = FreshDatabase::create().await;
+    let db = FreshDatabase::create("crm_test").await;
     let app = App::build(&config(&db, "https://api.northwind.example/crm")).await;
     assert!(app.is_ok(), "{:?}", app.err().map(|error| error.to_string()));
 }

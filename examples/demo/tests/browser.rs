@@ -541,27 +541,19 @@ fn host_layout(page: inzant_reset_axum::Page<'_>) -> inzant_reset_axum::maud::Ma
 async fn the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa() {
     use inzant_reset_axum::{ExtractorGate, ResetWeb, WebSettings};
     use inzant_reset_core::hash::HashParams;
-    use inzant_reset_core::memory::{MemoryDirectory, MemoryOutbox, MemoryStore};
+    use inzant_reset_core::memory::{MemoryOutbox, MemoryStore};
     use inzant_reset_core::prelude::*;
+    use inzant_reset_test_support::{directory_of, person};
 
     browser_test(
         "the_reset_page_in_a_hosts_layout_passes_axe_wcag_a_and_aa",
         |world: Arc<World>| async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let origin = format!("http://{}", listener.local_addr().unwrap());
-            let directory = Arc::new(MemoryDirectory::new());
-            for (id, user_type) in [("1", UserType::Admin), ("2", UserType::Web)] {
-                directory.insert(User {
-                    id: UserId::new(id),
-                    username: format!("user{id}@acme.example"),
-                    display_name: format!("User {id}"),
-                    email_to: None,
-                    user_type,
-                    has_password: true,
-                    locale: None,
-                    tenant: None,
-                });
-            }
+            let directory = directory_of([
+                User { display_name: "User 1".into(), ..person("1", "user1@acme.example", UserType::Admin) },
+                User { display_name: "User 2".into(), ..person("2", "user2@acme.example", UserType::Web) },
+            ]);
             let outbox = Arc::new(MemoryOutbox::new());
             let service = ResetService::builder(
                 Arc::new(MemoryStore::new()),

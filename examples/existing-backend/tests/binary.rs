@@ -11,7 +11,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::FreshDatabase;
+use inzant_reset_test_support::FreshDatabase;
 
 /// `GET path` over a plain TCP connection; the status line and the body.
 fn get(port: u16, path: &str) -> Option<(String, String)> {
@@ -26,7 +26,7 @@ fn get(port: u16, path: &str) -> Option<(String, String)> {
 
 #[tokio::test]
 async fn the_binary_serves_the_app_as_the_readme_says() {
-    let db = FreshDatabase::create().await;
+    let db = FreshDatabase::create("harbour_test").await;
     let port = inzant_reset_test_support::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_inzant-existing-backend"))
         .env("DATABASE_URL", &db.url)

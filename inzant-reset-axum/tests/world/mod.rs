@@ -37,14 +37,14 @@ pub fn world(public_url: &str, people: &[Person], authorization: Option<Arc<dyn 
     let directory = Arc::new(MemoryDirectory::new());
     for person in people {
         directory.insert(User {
-            id: UserId::new(person.id),
-            username: format!("{}@example.com", person.id),
             display_name: format!("User {}", person.id),
-            email_to: None,
-            user_type: person.user_type,
             has_password: person.has_password,
-            locale: None,
             tenant: person.tenant.map(str::to_owned),
+            ..inzant_reset_test_support::person(
+                person.id,
+                &format!("{}@example.com", person.id),
+                person.user_type,
+            )
         });
     }
     let outbox = Arc::new(MemoryOutbox::new());

@@ -6,9 +6,6 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
@@ -20,8 +17,8 @@ use inzant_crm_api::people::{self, NewPerson};
 use inzant_crm_api::{App, Config};
 use inzant_reset_core::secrecy::SecretString;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 use sqlx::types::Uuid;
-use sqlx::{Connection, PgConnection, PgPool};
 use tower::Layer;
 use tower::util::MapRequestLayer;
 
@@ -34,76 +31,7 @@ pub const FOREIGN: &str = "https://evil.example";
 /// The path our proxy publishes the API under.
 pub const PREFIX: &str = "/crm";
 
-/// The server's URL: `DATABASE_URL`, or a private cluster started for this
-/// test process.
-pub fn database_url() -> String {
-    inzant_reset_test_support::database_url()
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
-    let scheme_end = base.find("://").map_or(0, |at| at + 3);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{host_part}/{name}?{query}"),
-        None => format!("{host_part}/{name}"),
-    }
-}
-
-/// A database of its own, dropped (with its connections) when this is
-/// dropped, so tests running in parallel, or again, never meet.
-pub struct FreshDatabase {
-    server: String,
-    name: String,
-    pub url: String,
-}
-
-impl FreshDatabase {
-    pub async fn create() -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let server = database_url();
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |t| t.subsec_nanos());
-        let name =
-            format!("crm_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-        let mut admin = PgConnection::connect(&server).await.unwrap_or_else(|error| {
-            panic!("cannot connect to DATABASE_URL to create a test database: {error}")
-        });
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await
-            .unwrap_or_else(|error| panic!("cannot CREATE DATABASE {name}: {error}"));
-        admin.close().await.unwrap();
-        let url = with_database(&server, &name);
-        Self { server, name, url }
-    }
-}
-
-impl Drop for FreshDatabase {
-    fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        // Drop cannot await: a thread with its own runtime drops the database.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async {
-                let mut admin = PgConnection::connect(&server).await?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop the test database {}", self.name);
-        }
-    }
-}
+pub use inzant_reset_test_support::FreshDatabase;
 
 /// The settings of an API published at `public_url` on database `db`.
 pub fn config(db: &FreshDatabase, public_url: &str) -> Config {
@@ -150,7 +78,7 @@ impl Drop for Crm {
 
 impl Crm {
     pub async fn start() -> Self {
-        let db = FreshDatabase::create().await;
+        let db = FreshDatabase::create("crm_test").await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin = format!("http://{}", listener.local_addr().unwrap());
         let public_url = format!("{origin}{PREFIX}");
@@ -252,12 +180,11 @@ impl Crm {
 
     /// A browser posting the form on page `url` (from the page's own origin).
     pub async fn post_form(&self, url: &str, fields: &[(&str, &str)]) -> Answer {
-        let body: Vec<String> =
-            fields.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
+        let body = inzant_reset_test_support::form_body(fields);
         let request = Request::post(url)
             .header("origin", &self.origin)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Full::new(Bytes::from(body.join("&"))))
+            .body(Full::new(Bytes::from(body)))
             .unwrap();
         self.send(request).await
     }
@@ -354,17 +281,4 @@ pub fn link_and_code(text: &str, public_url: &str) -> (String, String) {
         (Some(link), Some(code)) => (link.to_owned(), code.to_owned()),
         _ => panic!("no link under {prefix} and no code in:\n{text}"),
     }
-}
-
-/// Form encoding (`application/x-www-form-urlencoded`).
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(char::from(byte)),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

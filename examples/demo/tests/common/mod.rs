@@ -4,7 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use inzant_reset_core::hash::HashParams;
 use inzant_reset_demo::{Demo, DemoConfig, MailSetting, build_app};
+use inzant_reset_test_support::CookieJar;
 use mail_parser::MessageParser;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::ExposeSecret;
@@ -70,7 +71,7 @@ impl TestApp {
     pub fn browser_at(&self, ip: IpAddr) -> Browser {
         Browser {
             router: self.demo.router.clone(),
-            cookies: BTreeMap::new(),
+            cookies: CookieJar::new(),
             origin: self.demo.public_url.clone(),
             peer: SocketAddr::new(ip, 40_000),
             accept_language: None,
@@ -138,7 +139,7 @@ impl Answer {
 #[derive(Clone)]
 pub struct Browser {
     router: Router,
-    pub cookies: BTreeMap<String, String>,
+    pub cookies: CookieJar,
     /// The `Origin` its forms are posted from: the app's public URL.
     pub origin: String,
     /// The client address the server sees.
@@ -150,8 +151,7 @@ pub struct Browser {
 impl Browser {
     /// Sends `request` with this browser's cookies and keeps the cookies it sets.
     pub async fn send(&mut self, mut request: Request<Body>) -> Answer {
-        if !self.cookies.is_empty() {
-            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        if let Some(cookie) = self.cookies.header() {
             request.headers_mut().insert(COOKIE, cookie.parse().unwrap());
         }
         if let Some(language) = &self.accept_language {
@@ -162,16 +162,7 @@ impl Browser {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        for set in headers.get_all(SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || attributes.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
+        self.cookies.keep_all(headers.get_all(SET_COOKIE).iter().map(|set| set.to_str().unwrap()));
         let body = response.into_body().collect().await.unwrap().to_bytes();
         Answer { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
     }

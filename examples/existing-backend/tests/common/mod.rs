@@ -4,10 +4,6 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
@@ -16,9 +12,10 @@ use http_body_util::BodyExt;
 use inzant_existing_backend::accounts::{self, Kind, NewAccount};
 use inzant_existing_backend::seed::ADMIN_EMAIL;
 use inzant_existing_backend::{App, Config};
+use inzant_reset_test_support::{CookieJar, FreshDatabase, form_body};
 use secrecy::SecretString;
+use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{Connection, PgConnection, PgPool};
 use tower::ServiceExt;
 
 /// Where the app under test thinks it is served.
@@ -26,82 +23,6 @@ pub const PUBLIC_URL: &str = "http://harbour.test";
 
 /// The seeded admin's password.
 pub const ADMIN_PASSWORD: &str = "Admin-Harbour-2024!";
-
-/// The server's URL: `DATABASE_URL`, or a private cluster started for this
-/// test binary (the tests create a database of their own in it).
-pub fn database_url() -> String {
-    inzant_reset_test_support::database_url()
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
-    let scheme_end = base.find("://").map_or(0, |at| at + 3);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{host_part}/{name}?{query}"),
-        None => format!("{host_part}/{name}"),
-    }
-}
-
-/// A database of its own, dropped (with its connections) when this is dropped,
-/// so tests running in parallel, or again, never meet.
-pub struct FreshDatabase {
-    server: String,
-    name: String,
-    pub url: String,
-}
-
-impl FreshDatabase {
-    pub async fn create() -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let server = database_url();
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |t| t.subsec_nanos());
-        let name = format!(
-            "harbour_test_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = PgConnection::connect(&server).await.unwrap_or_else(|error| {
-            panic!("cannot connect to DATABASE_URL to create a test database: {error}")
-        });
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await
-            .unwrap_or_else(|error| {
-                panic!("cannot CREATE DATABASE {name} (is the user allowed to?): {error}")
-            });
-        admin.close().await.unwrap();
-        let url = with_database(&server, &name);
-        Self { server, name, url }
-    }
-}
-
-impl Drop for FreshDatabase {
-    fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        // Drop cannot await: a thread with its own runtime drops the database.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async {
-                let mut admin = PgConnection::connect(&server).await?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop the test database {}", self.name);
-        }
-    }
-}
 
 /// The app on a fresh database.
 pub struct Harbour {
@@ -111,7 +32,7 @@ pub struct Harbour {
 
 impl Harbour {
     pub async fn start() -> Self {
-        let db = FreshDatabase::create().await;
+        let db = FreshDatabase::create("harbour_test").await;
         let config = Config {
             database_url: db.url.clone(),
             listen: "127.0.0.1:0".parse().unwrap(),
@@ -130,7 +51,7 @@ impl Harbour {
 
     /// A browser with no cookies.
     pub fn browser(&self) -> Browser {
-        Browser { router: self.app.router(), cookies: BTreeMap::new() }
+        Browser { router: self.app.router(), cookies: CookieJar::new() }
     }
 
     /// A browser signed in through the login page.
@@ -226,28 +147,16 @@ impl Answer {
 #[derive(Clone)]
 pub struct Browser {
     router: Router,
-    cookies: BTreeMap<String, String>,
+    cookies: CookieJar,
 }
 
 impl Browser {
     pub async fn send(&mut self, mut request: Request<Body>) -> Answer {
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> =
-                self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
-            request.headers_mut().insert(COOKIE, jar.join("; ").parse().unwrap());
+        if let Some(jar) = self.cookies.header() {
+            request.headers_mut().insert(COOKIE, jar.parse().unwrap());
         }
         let response = self.router.clone().oneshot(request).await.unwrap();
-        for set in response.headers().get_all(SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            let expired = attributes.to_ascii_lowercase().contains("max-age=0");
-            if expired || value.is_empty() {
-                self.cookies.remove(name.trim());
-            } else {
-                self.cookies.insert(name.trim().to_owned(), value.trim().to_owned());
-            }
-        }
+        self.cookies.keep_all(response.headers().get_all(SET_COOKIE).iter().map(|set| set.to_str().unwrap()));
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -264,14 +173,13 @@ impl Browser {
 
     /// A form posted from a page of `origin`.
     pub async fn post_form_from(&mut self, origin: &str, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let body: Vec<String> =
-            fields.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
+        let body = form_body(fields);
         let request = Request::builder()
             .method(Method::POST)
             .uri(path)
             .header(ORIGIN, origin)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body.join("&")))
+            .body(Body::from(body))
             .unwrap();
         self.send(request).await
     }
@@ -318,17 +226,4 @@ pub fn resolve(from: &str, location: &str) -> String {
     }
     let directory = from.rsplit_once('/').map_or("", |(directory, _)| directory);
     format!("{directory}/{location}")
-}
-
-/// Form encoding (`application/x-www-form-urlencoded`).
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => out.push(char::from(byte)),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
