@@ -41,7 +41,6 @@ struct Statements {
     count_attempt: Arc<str>,
     finish_complete: Arc<str>,
     finish_other: Arc<str>,
-    complete_for_user: Arc<str>,
     set_language: Arc<str>,
     expire_due: Arc<str>,
     purge: Arc<str>,
@@ -81,10 +80,6 @@ impl Statements {
             finish_other: sql(format!(
                 "UPDATE {t} SET state = $2, finished_at = $3 WHERE id = $1 AND state = 'issued'"
             )),
-            complete_for_user: sql(format!(
-                "UPDATE {t} SET state = 'completed', finished_at = $3 \
-                 WHERE id = $1 AND user_id = $2 AND state = 'issued' AND expires_at > $3"
-            )),
             set_language: sql(format!(
                 "UPDATE {t} SET language = $2 WHERE id = $1 AND state = 'issued' AND language <> $2"
             )),
@@ -118,7 +113,7 @@ impl Statements {
 ///   state = 'issued' AND language <> $2` (the same language writes nothing);
 /// - with [`PgStore::with_users`], [`complete_with_password`](ResetStore::complete_with_password)
 ///   completes the request and writes the hash into the host's users table
-///   in one transaction.
+///   in one statement (one round trip, atomic without a transaction).
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
@@ -139,6 +134,9 @@ impl PgStore {
     pub fn with_schema(mut self, schema: Schema) -> Self {
         self.sql = Arc::new(Statements::new(&schema));
         self.schema = schema;
+        if let Some((table, _)) = self.users.take() {
+            return self.with_users(&table);
+        }
         self
     }
 
@@ -148,7 +146,8 @@ impl PgStore {
     /// [`ResetStore::complete_with_password`]): either both happen or
     /// neither, whatever fails in between.
     pub fn with_users(mut self, table: &UsersTable) -> Self {
-        self.users = Some((Arc::new(table.clone()), table.set_password_sql().into()));
+        let complete = table.complete_with_password_sql(&self.schema.table("reset_requests"));
+        self.users = Some((Arc::new(table.clone()), complete.into()));
         self
     }
 
@@ -352,7 +351,7 @@ impl ResetStore for PgStore {
         hash: &PasswordHash,
         now: OffsetDateTime,
     ) -> Result<Option<bool>, StoreError> {
-        let Some((table, set_password)) = &self.users else {
+        let Some((table, complete)) = &self.users else {
             return Ok(None);
         };
         let no_such_user = || {
@@ -360,32 +359,39 @@ impl ResetStore for PgStore {
                 "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
             ))
         };
-        let Some(save) = table.bind_set_password(set_password, user) else {
+        let Some(complete) = table.bind_set_password(complete, user) else {
             return Err(no_such_user());
         };
-        let mut tx = self.pool.begin().await.map_err(db_error("start the completion transaction"))?;
-        let completed = query(&self.sql.complete_for_user)
+        let row: Option<(i64, bool)> = complete
+            .bind(hash.as_str())
+            .bind(now)
             .bind(*id.as_uuid())
             .bind(user.as_str())
-            .bind(now)
-            .execute(&mut *tx)
+            .try_map(|row: sqlx::postgres::PgRow| {
+                use sqlx::Row as _;
+                Ok((row.try_get::<i64, _>("completed")?, row.try_get::<bool, _>("user_exists")?))
+            })
+            .fetch_optional(&self.pool)
             .await
-            .map_err(db_error("complete the reset request"))?;
-        if completed.rows_affected() != 1 {
-            // Nothing changed: dropping the transaction rolls it back.
-            return Ok(Some(false));
+            .map_err(|error| match &error {
+                // The statement's own guard: the hash would not have landed on exactly one row.
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("22012") => {
+                    StoreError::new(format!(
+                        "PostgreSQL: the user with id {user} was removed (or the id column is not unique) \
+                     while the reset completed; nothing was changed"
+                    ))
+                }
+                _ => db_error("complete the reset request and save the new password hash")(error),
+            })?;
+        match row {
+            Some((1, _)) => Ok(Some(true)),
+            Some((0, true)) => Ok(Some(false)),
+            Some((0, false)) => Err(no_such_user()),
+            Some((completed, _)) => {
+                Err(corrupt(format!("the completion changed {completed} reset requests with one id")))
+            }
+            None => Err(corrupt("the completion statement answered no row")),
         }
-        let saved = save
-            .bind(hash.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error("save the new password hash"))?;
-        if saved.rows_affected() != 1 {
-            tx.rollback().await.map_err(db_error("roll back the completion"))?;
-            return Err(no_such_user());
-        }
-        tx.commit().await.map_err(db_error("commit the completion and the new password hash"))?;
-        Ok(Some(true))
     }
 
     #[tracing::instrument(name = "inzant_reset.store.set_language", level = "debug", skip_all, fields(request = %id, language))]

@@ -54,6 +54,16 @@ async fn no_statement_scans_the_requests_or_audit_table() {
     crate::migrate(&pool, &schema).await.unwrap();
     let store = PgStore::new(pool.clone()).with_schema(schema.clone());
     let audit = PgAudit::new(pool.clone()).with_schema(schema);
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS inzant_reset_plans.users (id text PRIMARY KEY, username text NOT NULL, \
+         display_name text, email_to text, user_type text NOT NULL, password_hash text)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let users = crate::UsersTable::new("inzant_reset_plans.users").unwrap();
+    let store = store.with_users(&users);
+    let completion = Arc::clone(&store.users.as_ref().unwrap().1);
     let mut conn = pool.acquire().await.unwrap();
     sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
 
@@ -69,8 +79,8 @@ async fn no_statement_scans_the_requests_or_audit_table() {
         ("finish_complete", plan(&mut conn, &s.finish_complete, |q| q.bind(id).bind(now)).await),
         ("finish_other", plan(&mut conn, &s.finish_other, |q| q.bind(id).bind("locked").bind(now)).await),
         (
-            "complete_for_user",
-            plan(&mut conn, &s.complete_for_user, |q| q.bind(id).bind(user).bind(now)).await,
+            "complete_with_password",
+            plan(&mut conn, &completion, |q| q.bind(user).bind("hash").bind(now).bind(id).bind(user)).await,
         ),
         ("set_language", plan(&mut conn, &s.set_language, |q| q.bind(id).bind("fr")).await),
         ("expire_due", plan(&mut conn, &s.expire_due, |q| q.bind(now).bind(500_i64)).await),

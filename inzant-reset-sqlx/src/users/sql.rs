@@ -103,6 +103,37 @@ impl UsersTable {
         )
     }
 
+    /// One statement that completes a reset request and saves its new
+    /// password hash, so the completion is a single round trip and is
+    /// atomic without an explicit transaction. Parameters: `$1` the user's
+    /// id (this table's type), `$2` the hash, `$3` now, `$4` the request's
+    /// id, `$5` the user's id as text.
+    ///
+    /// The request (in `requests`) is completed only while it is issued,
+    /// unexpired, the user's own, and the user exists; the hash is written
+    /// only when it was. The row answers `completed` (0 or 1) and
+    /// `user_exists`. Should the hash land on other than exactly one row
+    /// (the user's row deleted meanwhile, or an id column that is not
+    /// unique), the final division by zero aborts the statement, so nothing
+    /// is written at all rather than a completed request with no saved
+    /// password.
+    pub(crate) fn complete_with_password_sql(&self, requests: &str) -> String {
+        let (table, id, hash) = (self.qualified(), self.id.quoted(), self.password_hash.quoted());
+        format!(
+            "WITH done AS ( \
+                 UPDATE {requests} SET state = 'completed', finished_at = $3 \
+                 WHERE id = $4 AND user_id = $5 AND state = 'issued' AND expires_at > $3 \
+                 AND EXISTS (SELECT 1 FROM {table} WHERE {id} = $1) RETURNING id), \
+             saved AS ( \
+                 UPDATE {table} SET {hash} = $2 WHERE {id} = $1 AND EXISTS (SELECT 1 FROM done) \
+                 RETURNING 1), \
+             counts AS ( \
+                 SELECT (SELECT count(*) FROM done) AS completed, (SELECT count(*) FROM saved) AS saved) \
+             SELECT completed, EXISTS (SELECT 1 FROM {table} WHERE {id} = $1) AS user_exists \
+             FROM counts WHERE 1 / (CASE WHEN completed = saved THEN 1 ELSE 0 END) = 1"
+        )
+    }
+
     /// The statement for a new password hash, with the user's id bound as
     /// `$1`; `None` when the id cannot be one of this table's.
     pub(crate) fn bind_set_password<'q>(
