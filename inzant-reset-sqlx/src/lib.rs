@@ -40,12 +40,11 @@
 //!
 //! use inzant_reset_core::memory::MemoryOutbox;
 //! use inzant_reset_core::prelude::*;
-//! use inzant_reset_sqlx::sqlx::postgres::PgPoolOptions;
 //! use inzant_reset_sqlx::{IdType, PgReset, UsersTable};
 //!
 //! # async fn wire() -> Result<(), Box<dyn std::error::Error>> {
-//! let pool = PgPoolOptions::new()
-//!     .max_connections(20)
+//! let workers = std::thread::available_parallelism().map_or(2, usize::from);
+//! let pool = inzant_reset_sqlx::pool_options(workers) // sized for the hashing threads
 //!     .acquire_timeout(std::time::Duration::from_secs(2)) // an outage answers fast
 //!     .connect("postgres://localhost/inzant")
 //!     .await?;
@@ -111,11 +110,13 @@
 mod audit;
 mod error;
 mod ident;
+mod pool;
 mod schema;
 mod store;
 mod users;
 
 pub use audit::PgAudit;
+pub use pool::{PING_IDLE_AFTER, pool_options};
 pub use schema::{InvalidSchemaName, MIGRATIONS_TABLE, MIGRATOR, Schema, migrate};
 pub use store::{ISSUE_LOCK_CLASS, PgStore};
 pub use users::{IdType, InvalidUsersTable, PgUserDirectory, UsersTable, UsersTableError};

@@ -75,7 +75,6 @@ use inzant_reset_core::prelude::*;
 use inzant_reset_core::smtp::{FileMailer, SmtpMailer};
 use inzant_reset_sqlx::{PgReset, Schema};
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::postgres::PgPoolOptions;
 use tempfile::TempDir;
 use tokio::task::JoinHandle;
 
@@ -358,10 +357,10 @@ pub async fn build_app(config: DemoConfig) -> Result<Demo, DemoError> {
         ),
         Some(url) => {
             let shown = config::redact_url(&url.0);
+            // Sized for the hashing threads, no ping before every statement.
             // A request waits at most `db_acquire_timeout` for a connection, so
             // an outage is answered 503 within it rather than after sqlx's 30 s.
-            let pool = PgPoolOptions::new()
-                .max_connections(10)
+            let pool = inzant_reset_sqlx::pool_options(inzant_reset_core::workers::available_cores())
                 .acquire_timeout(config.db_acquire_timeout)
                 .connect(&url.0)
                 .await
