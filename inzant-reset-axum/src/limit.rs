@@ -9,40 +9,86 @@ use std::time::{Duration, Instant};
 
 use inzant_reset_core::service::OpenedRequest;
 
-/// How long an opened request is reused for strength checks: at most one
-/// store read per link per second however fast the person types, and a link
-/// that is cancelled, used or expired meanwhile (on any instance) stops
-/// being rated within that second. Submits always re-read the store.
+/// How long an opened request is reused for strength checks: a link that
+/// is cancelled, used or expired (on any instance) stops being rated within
+/// this long. Submits always re-read the store.
 const OPENED_TTL: Duration = Duration::from_secs(1);
+
+/// From this age on, a strength check is still answered from the copy but
+/// the copy is read again in the background, once: while the store answers
+/// within the remaining half second, typing never waits for the store.
+const REFRESH_AFTER: Duration = Duration::from_millis(500);
+
+/// What the cache holds for a link.
+pub(crate) enum Cached {
+    /// Nothing young enough: open the link now.
+    Missing,
+    /// A copy to use as it is.
+    Fresh(OpenedRequest),
+    /// A copy to use, and the caller should read the link again in the
+    /// background and hand the result to [`OpenedCache::refreshed`] (or
+    /// [`OpenedCache::forget`] the link when it is dead).
+    Refresh(OpenedRequest),
+}
+
+struct Entry {
+    /// When the store read behind `opened` started.
+    at: Instant,
+    opened: OpenedRequest,
+    /// A background read is under way.
+    refreshing: bool,
+}
 
 /// Recently opened requests by link digest.
 #[derive(Default)]
 pub(crate) struct OpenedCache {
-    entries: Mutex<HashMap<[u8; 32], (Instant, OpenedRequest)>>,
+    entries: Mutex<HashMap<[u8; 32], Entry>>,
 }
 
 impl OpenedCache {
-    /// The request opened for `link` less than [`OPENED_TTL`] ago.
-    pub(crate) fn get(&self, link: &[u8; 32], now: Instant) -> Option<OpenedRequest> {
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries
-            .get(link)
-            .filter(|(at, _)| now.duration_since(*at) < OPENED_TTL)
-            .map(|(_, opened)| opened.clone())
+    /// The request opened for `link` less than [`OPENED_TTL`] ago; asks
+    /// for a background refresh once it is [`REFRESH_AFTER`] old.
+    pub(crate) fn get(&self, link: &[u8; 32], now: Instant) -> Cached {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(entry) = entries.get_mut(link) else {
+            return Cached::Missing;
+        };
+        let age = now.saturating_duration_since(entry.at);
+        if age >= OPENED_TTL {
+            return Cached::Missing;
+        }
+        if age >= REFRESH_AFTER && !entry.refreshing {
+            entry.refreshing = true;
+            return Cached::Refresh(entry.opened.clone());
+        }
+        Cached::Fresh(entry.opened.clone())
     }
 
-    /// Drops what is kept for `link` (its language changed).
+    /// Drops what is kept for `link` (its language changed, or it died).
     pub(crate) fn forget(&self, link: &[u8; 32]) {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner).remove(link);
     }
 
-    /// Remembers `opened` for `link`.
-    pub(crate) fn put(&self, link: [u8; 32], opened: OpenedRequest, now: Instant) {
+    /// Remembers `opened` for `link`, read from the store from `at` on.
+    pub(crate) fn put(&self, link: [u8; 32], opened: OpenedRequest, at: Instant) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= SWEEP_AT {
-            entries.retain(|_, (at, _)| now.duration_since(*at) < OPENED_TTL);
+            entries.retain(|_, entry| at.saturating_duration_since(entry.at) < OPENED_TTL);
         }
-        entries.insert(link, (now, opened));
+        entries.insert(link, Entry { at, opened, refreshing: false });
+    }
+
+    /// The background read asked for by [`Cached::Refresh`], started at
+    /// `at`: replaces the copy unless the link was forgotten meanwhile (a
+    /// language change must not be undone by an older read).
+    pub(crate) fn refreshed(&self, link: [u8; 32], opened: OpenedRequest, at: Instant) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = entries.get_mut(&link)
+            && entry.refreshing
+            && entry.at <= at
+        {
+            *entry = Entry { at, opened, refreshing: false };
+        }
     }
 }
 
@@ -85,17 +131,54 @@ impl PerLink {
 mod tests {
     use super::*;
 
+    fn is_fresh(cached: &Cached) -> bool {
+        matches!(cached, Cached::Fresh(_))
+    }
+
     #[test]
     fn an_opened_request_is_reused_for_less_than_a_second() {
         let cache = OpenedCache::default();
         let t0 = Instant::now();
-        assert!(cache.get(&[1; 32], t0).is_none());
+        assert!(matches!(cache.get(&[1; 32], t0), Cached::Missing));
         cache.put([1; 32], opened(), t0);
-        assert!(cache.get(&[1; 32], t0 + Duration::from_millis(999)).is_some());
-        assert!(cache.get(&[1; 32], t0 + Duration::from_secs(1)).is_none(), "a cancel shows within a second");
+        assert!(is_fresh(&cache.get(&[1; 32], t0 + Duration::from_millis(499))));
+        assert!(
+            matches!(cache.get(&[1; 32], t0 + Duration::from_secs(1)), Cached::Missing),
+            "a cancel shows within a second"
+        );
         cache.put([1; 32], opened(), t0);
         cache.forget(&[1; 32]);
-        assert!(cache.get(&[1; 32], t0).is_none());
+        assert!(matches!(cache.get(&[1; 32], t0), Cached::Missing));
+    }
+
+    #[test]
+    fn a_half_second_old_copy_asks_for_one_background_read() {
+        let cache = OpenedCache::default();
+        let t0 = Instant::now();
+        cache.put([1; 32], opened(), t0);
+        let half = t0 + Duration::from_millis(500);
+        assert!(matches!(cache.get(&[1; 32], half), Cached::Refresh(_)));
+        // Only once while that read is under way; the copy is still served.
+        assert!(is_fresh(&cache.get(&[1; 32], half + Duration::from_millis(10))));
+        assert!(matches!(cache.get(&[1; 32], t0 + Duration::from_millis(999)), Cached::Fresh(_)));
+        // The read lands: a new second starts from when it began.
+        cache.refreshed([1; 32], opened(), half);
+        assert!(is_fresh(&cache.get(&[1; 32], half + Duration::from_millis(499))));
+        // A read that never lands leaves the copy to die at one second.
+        assert!(matches!(cache.get(&[1; 32], half + Duration::from_millis(950)), Cached::Refresh(_)));
+        assert!(matches!(cache.get(&[1; 32], half + Duration::from_secs(1)), Cached::Missing));
+    }
+
+    #[test]
+    fn a_background_read_never_brings_back_a_forgotten_link() {
+        let cache = OpenedCache::default();
+        let t0 = Instant::now();
+        cache.put([1; 32], opened(), t0);
+        let half = t0 + Duration::from_millis(600);
+        assert!(matches!(cache.get(&[1; 32], half), Cached::Refresh(_)));
+        cache.forget(&[1; 32]);
+        cache.refreshed([1; 32], opened(), half);
+        assert!(matches!(cache.get(&[1; 32], half), Cached::Missing));
     }
 
     fn opened() -> OpenedRequest {

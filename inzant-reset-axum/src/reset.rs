@@ -21,6 +21,7 @@ use serde_json::json;
 use crate::ResetWeb;
 use crate::form::{BodyRejected, Fields, FormError, ReadBody, content_type_is, is_form};
 use crate::language;
+use crate::limit::Cached;
 use crate::pages::{self, Chrome, FormView, LanguageLink};
 
 const SUBMIT_FIELDS: &[&str] = &["code", "new_password", "confirm_password"];
@@ -330,8 +331,23 @@ pub(crate) async fn strength(
         return answer;
     }
     let opened = match inner.opened.get(&digest, now) {
-        Some(opened) => opened,
-        None => match inner.service.open(&token).await {
+        Cached::Fresh(opened) => opened,
+        Cached::Refresh(opened) => {
+            // Read again off the keystroke's path: the answer uses the copy.
+            let (web, token) = (web.clone(), token.clone());
+            tokio::spawn(async move {
+                let started = Instant::now();
+                match web.inner.service.open(&token).await {
+                    Ok(opened) => web.inner.opened.refreshed(digest, opened, started),
+                    // A dead link: the next check says so.
+                    Err(error) if !error.is_service_failure() => web.inner.opened.forget(&digest),
+                    // The store did not answer: the copy still dies at one second.
+                    Err(_) => {}
+                }
+            });
+            opened
+        }
+        Cached::Missing => match inner.service.open(&token).await {
             Ok(opened) => {
                 inner.opened.put(digest, opened.clone(), now);
                 opened

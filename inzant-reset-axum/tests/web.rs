@@ -613,6 +613,49 @@ async fn typing_does_not_query_the_store_on_every_keystroke() {
     assert_eq!(app.submit(&path, &code, STRONG, STRONG).await.status, StatusCode::SEE_OTHER);
 }
 
+#[tokio::test]
+async fn a_cancelled_link_stops_being_rated_within_a_second_and_typing_never_waits_for_it() {
+    let app = app();
+    let (path, _) = app.reset("2").await;
+    assert_eq!(app.strength(&path, "Velvet").await.status, StatusCode::OK);
+    assert_eq!(app.cancel("2", "1", ORIGIN).await.status, StatusCode::OK);
+    // The copy of the opened link answers for a moment…
+    assert_eq!(app.strength(&path, "Velvet-H").await.status, StatusCode::OK);
+    // …and from half a second on it is read again in the background, once,
+    // while the keystroke is still answered from the copy.
+    // (On a machine so busy that the sleep overran the second, the copy is
+    // gone and the link is read at once: the answer is then already 410.)
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let typed = app.strength(&path, "Velvet-Ha").await.status;
+    assert!(typed == StatusCode::OK || typed == StatusCode::GONE, "{typed}");
+    // The background read (on this runtime's one thread) ran while we slept:
+    // the cancel shows before the second is out.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let dead = app.strength(&path, "Velvet-Har").await;
+    assert_eq!(dead.status, StatusCode::GONE, "{}", dead.body);
+
+    // Without a keystroke in between, the copy simply dies at one second.
+    let (path, _) = app.reset("3").await;
+    assert_eq!(app.strength(&path, "Velvet").await.status, StatusCode::OK);
+    assert_eq!(app.cancel("3", "1", ORIGIN).await.status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(app.strength(&path, "Velvet-H").await.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_store_that_stops_answering_is_felt_by_the_meter_within_a_second() {
+    let app = app();
+    let (path, _) = app.reset("2").await;
+    assert_eq!(app.strength(&path, "Velvet").await.status, StatusCode::OK);
+    app.store.down.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Whatever this keystroke gets, its background read fails…
+    let _ = app.strength(&path, "Velvet-H").await;
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    // …and a failed read never keeps a copy alive past its second.
+    assert_eq!(app.strength(&path, "Velvet-Ha").await.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
 // ---- Status and cancel ----
 
 impl App {
