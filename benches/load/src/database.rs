@@ -1,5 +1,6 @@
-//! PostgreSQL in plain SQL: scratch databases for the scale phase, and the
-//! fill that gives one of them a million reset requests.
+//! PostgreSQL in plain SQL: scratch databases for the scale phase, the
+//! fill that gives one of them a million reset requests, and the pid of a
+//! backend (to find the server's processes).
 //!
 //! A database per demo, rather than a schema, keeps the two demos apart
 //! wherever the demo keeps its own tables; the fill finds the reset
@@ -42,6 +43,17 @@ impl Scratch {
         }
         self.admin.close().await;
     }
+}
+
+/// The pid of the server process that serves a connection to `url`
+/// (`pg_backend_pid()`), from a connection opened for the question and
+/// closed again.
+pub async fn backend_pid(url: &str) -> Fallible<u32> {
+    let pool = connect(url).await?;
+    let pid = sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()").fetch_one(&pool).await;
+    pool.close().await;
+    let pid = pid.map_err(|error| format!("cannot ask the database for its backend's pid: {error}"))?;
+    u32::try_from(pid).map_err(|_| format!("the database answered a negative backend pid: {pid}"))
 }
 
 async fn connect(url: &str) -> Fallible<PgPool> {

@@ -10,7 +10,8 @@
 //! - `redeem` (`--memory`, `--postgres`, or the `--target`): trigger
 //!   throughput over HTTP, strength p50/p99 idle and during a burst of
 //!   concurrent submits, redeem throughput against the Argon2 bound, the
-//!   demo's peak RSS and its CPU time per redeem;
+//!   demo's peak RSS and its CPU time per redeem (on PostgreSQL, the
+//!   database server's too);
 //! - `scale` (`--scale`): trigger / open / submit latency with a million
 //!   reset requests and 100,000 users in PostgreSQL, side by side with an
 //!   empty database;

@@ -7,7 +7,9 @@
 //!    baseline, and the server's CPU time per call), then every submit is
 //!    fired at once while the loops keep rating on links not being
 //!    redeemed: redeem throughput against the bound, strength p50/p99 under
-//!    load, and the server's CPU time per redeem;
+//!    load, and the demo's CPU time per redeem; on PostgreSQL also the
+//!    database server's CPU time per redeem (when its processes are visible
+//!    here), and the two together: the whole cost of a redeem;
 //! 4. the demo's peak RSS after the burst;
 //! 5. a spawned demo's own counts of emails sent and passwords saved (its
 //!    `/metrics`) next to the tool's, and whether they agree.
@@ -25,13 +27,13 @@ use crate::Fallible;
 use crate::argon2::{self, Costs};
 use crate::cli::Args;
 use crate::demo::{self, Demo, Spawn};
-use crate::flow;
 use crate::http::{self, HttpClient};
 use crate::machine::{self, cpu_time_of, memory_of};
 use crate::mail::Link;
 use crate::report::Report;
 use crate::stats::{ms, p50_p99, quantile, sorted};
 use crate::strength::{self, Samples, Until};
+use crate::{database, flow};
 
 /// Targets from the performance targets.
 const REDEEM_TARGET_PERCENT: f64 = 90.0;
@@ -69,7 +71,7 @@ pub async fn run(args: &Args, store: Store, report: &mut Report) -> Fallible<()>
     println!("\n== {scenario}: the submit path under load ==");
     let client = http::client();
     let mut demo = start(args, store, &client).await?;
-    let outcome = measure(args, &client, &demo, scenario, report).await;
+    let outcome = measure(args, &client, &demo, store, report).await;
     demo.check_running().map_err(|error| format!("{scenario}: during the test, {error}"))?;
     outcome.map_err(|error| format!("{scenario}: {error}\n-- demo log (last lines) --\n{}", demo.log_tail()))
 }
@@ -98,9 +100,10 @@ async fn measure(
     args: &Args,
     client: &HttpClient,
     demo: &Demo,
-    scenario: &str,
+    store: Store,
     report: &mut Report,
 ) -> Fallible<()> {
+    let scenario = store.scenario();
     print_rss(demo, "after start")?;
     let costs = argon2_costs(args, scenario, report).await?;
     let mailbox = demo.mailbox()?;
@@ -112,8 +115,9 @@ async fn measure(
     let mut links = mailbox.links_for(&flow::usernames(1, args.submits + args.strength_loops)).await?;
     let meter_links = links.split_off(args.submits);
     print_rss(demo, "after the triggers")?;
+    let postmaster = postgres_server(args, store).await;
     let idle = idle_meter(args, client, demo, &meter_links).await?;
-    let burst = burst(args, client, demo, links, meter_links).await?;
+    let burst = burst(args, client, demo, &postmaster, links, meter_links).await?;
     report_burst(args, scenario, &costs, &idle.samples, &burst, report);
     let after = argon2::one_hash_cpu(if args.quick { 3 } else { 7 }).await?;
     let hash_cpu = HashCpu { before: costs.one_hash_cpu, after, parallel: costs.parallel_cpu };
@@ -214,6 +218,73 @@ fn print_rss(demo: &Demo, when: &str) -> Fallible<()> {
     Ok(())
 }
 
+/// What this machine sees of the PostgreSQL server behind the demo.
+#[derive(Clone, Debug)]
+enum PgSide<T> {
+    /// Nothing to measure: the in-memory store, or a target's, whose store
+    /// this tool does not know.
+    NotApplicable,
+    /// Its processes are not visible from here, and why.
+    Hidden(String),
+    /// Seen: its postmaster's pid, or the CPU time it used.
+    Seen(T),
+}
+
+/// The postmaster of the cluster behind `DATABASE_URL`, when the demo is on
+/// PostgreSQL: the parent of the backend that answers `pg_backend_pid()`.
+/// Found this way, not by name, so that another cluster on this machine (a
+/// test run's) is not counted.
+async fn postgres_server(args: &Args, store: Store) -> PgSide<u32> {
+    let (Store::Postgres, Some(url)) = (store, args.database_url.as_deref()) else {
+        return PgSide::NotApplicable;
+    };
+    // The question's connection is closed well before the burst (the idle
+    // meter runs in between), so its backend has exited by then.
+    let side = match database::backend_pid(url).await {
+        Ok(backend) => machine::postmaster_of(backend).map_or_else(
+            || {
+                PgSide::Hidden(format!(
+                    "not visible from here (backend pid {backend} is no PostgreSQL process here)"
+                ))
+            },
+            PgSide::Seen,
+        ),
+        Err(error) => PgSide::Hidden(format!("not visible from here ({error})")),
+    };
+    match &side {
+        PgSide::Seen(postmaster) => println!("PostgreSQL server: postmaster pid {postmaster}"),
+        PgSide::Hidden(why) => println!("PostgreSQL server: {why}"),
+        PgSide::NotApplicable => {}
+    }
+    side
+}
+
+/// The PostgreSQL cluster's CPU time so far, read off the async workers
+/// (it walks `/proc`).
+async fn postgres_cpu(postmaster: &PgSide<u32>) -> PgSide<Duration> {
+    match postmaster {
+        PgSide::NotApplicable => PgSide::NotApplicable,
+        PgSide::Hidden(why) => PgSide::Hidden(why.clone()),
+        PgSide::Seen(pid) => {
+            let pid = *pid;
+            match tokio::task::spawn_blocking(move || machine::postgres_cpu_time(pid)).await {
+                Ok(Ok(cpu)) => PgSide::Seen(cpu),
+                Ok(Err(error)) => PgSide::Hidden(error),
+                Err(error) => PgSide::Hidden(format!("the /proc walk failed: {error}")),
+            }
+        }
+    }
+}
+
+/// The CPU time the cluster used between two readings.
+fn postgres_spent(before: PgSide<Duration>, after: PgSide<Duration>) -> PgSide<Duration> {
+    match (before, after) {
+        (PgSide::Seen(before), PgSide::Seen(after)) => PgSide::Seen(after.saturating_sub(before)),
+        (PgSide::Hidden(why), _) | (_, PgSide::Hidden(why)) => PgSide::Hidden(why),
+        _ => PgSide::NotApplicable,
+    }
+}
+
 /// The strength loops on an idle demo.
 struct Idle {
     samples: Samples,
@@ -240,8 +311,10 @@ struct Burst {
     /// Milliseconds from the burst's start to each answer, sorted.
     latencies: Vec<f64>,
     meter: Samples,
-    /// The server's CPU time from the first submit to the last answer.
+    /// The demo's CPU time from the first submit to the last answer.
     cpu: Option<Duration>,
+    /// The PostgreSQL cluster's, over the same span.
+    postgres: PgSide<Duration>,
 }
 
 impl Burst {
@@ -267,6 +340,7 @@ async fn burst(
     args: &Args,
     client: &HttpClient,
     demo: &Demo,
+    postmaster: &PgSide<u32>,
     links: Vec<Link>,
     meter_links: Vec<Link>,
 ) -> Fallible<Burst> {
@@ -281,22 +355,29 @@ async fn burst(
         tokio::spawn(async move { strength::run(&meter_client, &base, &meter_links, every, until).await });
     // Let the meter loops start before the burst.
     tokio::time::sleep(Duration::from_millis(100)).await;
+    // The cluster's readings around the demo's, so both span the burst.
+    let postgres_before = postgres_cpu(postmaster).await;
     let cpu_before = demo.pid.map(cpu_time_of).transpose()?;
     let (started, answered) = fire(client, &demo.base, links).await;
     let cpu_after = demo.pid.map(cpu_time_of).transpose()?;
+    let postgres_after = postgres_cpu(postmaster).await;
     stop.store(true, Ordering::Relaxed);
     let meter = meter.await.map_err(|error| format!("the strength meter task failed: {error}"))??;
     let answered = answered?;
     let last = answered.iter().copied().max().unwrap_or(started);
     let latencies = sorted(answered.iter().map(|done| ms(*done - started)).collect());
     let cpu = cpu_before.zip(cpu_after).map(|(before, after)| after.saturating_sub(before));
-    let burst = Burst { started, last, latencies, meter, cpu };
+    let postgres = postgres_spent(postgres_before, postgres_after);
+    let burst = Burst { started, last, latencies, meter, cpu, postgres };
     let redeemed = burst.submits();
     println!(
         "redeemed {redeemed} in {:.2} s ({:.1}/s)",
         (last - started).as_secs_f64(),
         burst.redeems_per_second()
     );
+    if let PgSide::Seen(cpu) = burst.postgres {
+        println!("PostgreSQL server CPU in the burst: {:.2} s", cpu.as_secs_f64());
+    }
     Ok(burst)
 }
 
@@ -385,7 +466,8 @@ fn report_burst(
     report.info(scenario, "strength p99 after the burst's first second", value);
 }
 
-/// The demo's own figures, from `/proc`: peak RSS and CPU per redeem.
+/// The demo's own figures, from `/proc`: peak RSS and CPU per redeem; and
+/// the PostgreSQL server's CPU per redeem.
 fn report_server(
     demo: &Demo,
     scenario: &str,
@@ -399,20 +481,22 @@ fn report_server(
         let why = "remote target (give --target-pid when it runs on this machine)";
         report.not_run(scenario, "demo peak RSS (VmHWM) after the burst", why, &rss_target);
         report.not_run(scenario, CPU_PER_REDEEM, why, &format!("≤ {CPU_PER_REDEEM_TARGET:.2}"));
+        report_postgres(scenario, hash_cpu, None, burst, report);
         return Ok(());
     };
     let memory = memory_of(pid)?;
     let value = format!("{:.1} MiB (now {:.1} MiB)", memory.peak, memory.now);
     let met = memory.peak * 1.048_576 <= PEAK_RSS_TARGET_MB;
     report.judged(scenario, "demo peak RSS (VmHWM) after the burst", value, &rss_target, met);
-    report_cpu(scenario, hash_cpu, cpu, per_call, burst, report);
+    let demo_per_redeem = report_cpu(scenario, hash_cpu, cpu, per_call, burst, report);
+    report_postgres(scenario, hash_cpu, Some(demo_per_redeem), burst, report);
     Ok(())
 }
 
 const CPU_PER_REDEEM: &str = "server CPU per redeem ÷ one hash's CPU";
 
-/// The server's CPU time per redeem over the burst (`cpu`), as a multiple
-/// of one hash's CPU time in this process.
+/// The demo's CPU time per redeem over the burst (`cpu`), as a multiple
+/// of one hash's CPU time in this process; returns that time per redeem.
 fn report_cpu(
     scenario: &str,
     hash_cpu: &HashCpu,
@@ -420,7 +504,7 @@ fn report_cpu(
     per_call: Duration,
     burst: &Burst,
     report: &mut Report,
-) {
+) -> Duration {
     // The meter loops' calls ran on the same server during the burst; their
     // CPU, at the idle baseline's cost per call, is not the redeems'.
     let meter_calls = u32::try_from(burst.meter_calls_during()).unwrap_or(u32::MAX);
@@ -448,4 +532,62 @@ fn report_cpu(
     let parallel = per_redeem.as_secs_f64() / hash_cpu.parallel.as_secs_f64();
     let value = format!("{parallel:.3} (one hash: {:.2} ms CPU)", ms(hash_cpu.parallel));
     report.info(scenario, "… ÷ one hash's CPU with every core hashing", value);
+    per_redeem
+}
+
+/// The row of the PostgreSQL server's CPU time per redeem.
+const POSTGRES_CPU_PER_REDEEM: &str = "PostgreSQL server CPU per redeem";
+/// The row of the whole cost of a redeem: the demo's CPU and PostgreSQL's.
+const WHOLE_CPU_PER_REDEEM: &str = "demo + PostgreSQL CPU per redeem ÷ one hash's CPU";
+
+/// The PostgreSQL server's CPU time per redeem over the burst and, added to
+/// the demo's (`demo_per_redeem`), the whole cost of a redeem, as multiples
+/// of one hash's CPU time. Figures for context: the judged one stays the
+/// demo's alone.
+fn report_postgres(
+    scenario: &str,
+    hash_cpu: &HashCpu,
+    demo_per_redeem: Option<Duration>,
+    burst: &Burst,
+    report: &mut Report,
+) {
+    let cpu = match &burst.postgres {
+        PgSide::NotApplicable => return,
+        PgSide::Hidden(why) => {
+            report.not_run(scenario, POSTGRES_CPU_PER_REDEEM, why, "");
+            report.not_run(scenario, WHOLE_CPU_PER_REDEEM, why, "");
+            return;
+        }
+        PgSide::Seen(cpu) => *cpu,
+    };
+    // Nothing is subtracted for the strength loops here: the demo keeps an
+    // opened link for a second, so each loop reads the store about once a
+    // second, and there is no honest per-call cost to take off. Those few
+    // reads are in this figure, and so is whatever the cluster's background
+    // processes (checkpointer, autovacuum, …) did during the burst.
+    let redeems = u32::try_from(burst.submits().max(1)).unwrap_or(u32::MAX);
+    let per_redeem = cpu / redeems;
+    let hash = hash_cpu.mean();
+    let value = format!(
+        "{:.2} ms = {:.3} × one hash's CPU ({:.2} s over {} submits, meter reads included)",
+        ms(per_redeem),
+        per_redeem.as_secs_f64() / hash.as_secs_f64(),
+        cpu.as_secs_f64(),
+        burst.submits()
+    );
+    report.info(scenario, POSTGRES_CPU_PER_REDEEM, value);
+    let Some(demo_per_redeem) = demo_per_redeem else {
+        let why = "the demo's process is not visible from here";
+        report.not_run(scenario, WHOLE_CPU_PER_REDEEM, why, "");
+        return;
+    };
+    let whole = demo_per_redeem + per_redeem;
+    let value = format!(
+        "{:.3} = ({:.2} + {:.2}) ms ÷ {:.2} ms",
+        whole.as_secs_f64() / hash.as_secs_f64(),
+        ms(demo_per_redeem),
+        ms(per_redeem),
+        ms(hash)
+    );
+    report.info(scenario, WHOLE_CPU_PER_REDEEM, value);
 }
