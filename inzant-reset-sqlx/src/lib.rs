@@ -164,7 +164,8 @@ impl PgReset {
 
     /// Checks the description of the host's users table against the
     /// database ([`UsersTable::check`]): the table, every column and its
-    /// type, every SQL expression. Call it at start-up, next to
+    /// type, every SQL expression, and the statement that completes a reset
+    /// and saves the new hash. Call it at start-up, after
     /// [`PgReset::migrate`], so a mistake in the description stops the app
     /// with a message naming the column instead of failing the first reset.
     ///
@@ -172,7 +173,8 @@ impl PgReset {
     /// The first mismatch, naming the table and the column or expression;
     /// or the database could not be asked.
     pub async fn check(&self, users: &UsersTable) -> Result<(), UsersTableError> {
-        users.check(&self.pool).await
+        users.check(&self.pool).await?;
+        users.check_completion(&self.pool, &self.schema.table("reset_requests")).await
     }
 
     /// The reset store. Add [`PgStore::with_users`] so completions write

@@ -160,3 +160,19 @@ async fn a_database_that_cannot_be_asked() {
     assert_eq!(message, "users table \"crm\".\"people\": could not be checked, the database failed");
     assert!(std::error::Error::source(&error).is_some());
 }
+
+#[tokio::test]
+async fn the_completion_is_prepared_against_the_librarys_tables_too() {
+    let pool = people_pool().await;
+    // A correct description passes with the library's tables migrated…
+    let migrated = inzant_reset_sqlx::PgReset::new(pool.clone()).with_schema(common::schema());
+    migrated.check(&people_table()).await.unwrap();
+    // …and names the completion when they are not there (migrate not run).
+    let schema = inzant_reset_sqlx::Schema::new("inzant_reset_never_migrated").unwrap();
+    let unmigrated = inzant_reset_sqlx::PgReset::new(pool).with_schema(schema);
+    let error = unmigrated.check(&people_table()).await.unwrap_err();
+    assert!(matches!(error, UsersTableError::Unusable { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("completes a reset"), "{message}");
+    assert!(message.contains("inzant_reset_never_migrated"), "{message}");
+}

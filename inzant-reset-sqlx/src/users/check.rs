@@ -230,6 +230,31 @@ impl UsersTable {
         expressions
     }
 
+    /// Prepares (without running) the store's completion, which reads and
+    /// writes both `requests` (the library's table) and this one.
+    ///
+    /// # Errors
+    /// As [`UsersTable::check`].
+    pub(crate) async fn check_completion(
+        &self,
+        pool: &PgPool,
+        requests: &str,
+    ) -> Result<(), UsersTableError> {
+        let table = self.qualified();
+        let database = |source| UsersTableError::Database { table: self.qualified(), source };
+        let mut conn = pool.acquire().await.map_err(database)?;
+        let sql = self.complete_with_password_sql(requests);
+        match (&mut *conn).prepare(AssertSqlSafe(sql).into_sql_str()).await {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) => Err(UsersTableError::Unusable {
+                table,
+                statement: "the statement that completes a reset and saves its new password hash",
+                reason: db.message().to_owned(),
+            }),
+            Err(source) => Err(UsersTableError::Database { table, source }),
+        }
+    }
+
     /// Prepares (without running) every statement the directory and the
     /// store run on the table.
     async fn prepare_statements(

@@ -93,7 +93,8 @@ impl UsersTable {
     }
 
     /// `UPDATE … SET <hash> = $2 WHERE <id> = $1`: the statement that saves
-    /// a new password hash, run by the store inside the completion's transaction.
+    /// a new password hash, run by the directory (the store completes and
+    /// saves in one statement of its own).
     pub(crate) fn set_password_sql(&self) -> String {
         format!(
             "UPDATE {} SET {} = $2 WHERE {} = $1",
