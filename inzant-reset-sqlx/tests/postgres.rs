@@ -428,7 +428,10 @@ async fn the_whole_reset_flow_runs_on_postgres() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_that_ends_has_one_ending_event_on_itself() {
-    let (store, users) = instance(8).await;
+    // Its own schema: the clock jumps a day ahead and the purge expires
+    // every live request it can see.
+    let own = Schema::new(inzant_reset_test_support::unique_name("inzant_reset_endings")).unwrap();
+    let (store, users) = common::instance_in(&own, 8).await;
     let admin = saved_user(&users, UserType::Admin).await;
     let people: Vec<User> = {
         let mut people = Vec::new();
@@ -437,7 +440,7 @@ async fn every_request_that_ends_has_one_ending_event_on_itself() {
         }
         people
     };
-    let audit = PgAudit::new(store.pool().clone()).with_schema(schema());
+    let audit = PgAudit::new(store.pool().clone()).with_schema(own.clone());
     let outbox = Arc::new(MemoryOutbox::new());
     let clock = Arc::new(inzant_reset_core::memory::ManualClock::new(
         OffsetDateTime::now_utc().replace_nanosecond(0).unwrap(),

@@ -95,10 +95,17 @@ pub fn host_table() -> UsersTable {
 /// A store (writing hashes into the host's table) and a directory on a
 /// fresh pool: one "app instance".
 pub async fn instance(max: u32) -> (PgStore, PgUserDirectory) {
-    let pool = pool(max).await;
+    instance_in(&schema(), max).await
+}
+
+/// [`instance`] with the library's tables in `schema`: for a test whose
+/// clock jumps ahead and purges, which would otherwise expire the live
+/// requests of every test running beside it.
+pub async fn instance_in(schema: &Schema, max: u32) -> (PgStore, PgUserDirectory) {
+    let pool = pool_in(schema, max).await;
     create_host_table(&pool).await;
     let users = PgUserDirectory::new(pool.clone(), host_table());
-    let store = PgStore::new(pool).with_schema(schema()).with_users(&host_table());
+    let store = PgStore::new(pool).with_schema(schema.clone()).with_users(&host_table());
     (store, users)
 }
 
