@@ -117,22 +117,26 @@ async fn counting_proxy(upstream: String) -> (String, Arc<Trips>) {
     (address, trips)
 }
 
-/// `url` split into its `host:port` and the same URL through `proxy`, with
-/// TLS off so the proxy can read the messages.
-fn through_proxy(url: &str, proxy: &str) -> String {
+/// Where `url`'s `host:port` starts and ends.
+fn host_span(url: &str) -> (usize, usize) {
     let after_scheme = url.find("://").map_or(0, |at| at + 3);
-    let host_start = url[after_scheme..].find('@').map_or(after_scheme, |at| after_scheme + at + 1);
-    let host_end = url[host_start..].find(['/', '?']).map_or(url.len(), |at| host_start + at);
-    let proxied = format!("{}{proxy}{}", &url[..host_start], &url[host_end..]);
+    let start = url[after_scheme..].find('@').map_or(after_scheme, |at| after_scheme + at + 1);
+    let end = url[start..].find(['/', '?']).map_or(url.len(), |at| start + at);
+    (start, end)
+}
+
+/// `url` through `proxy`, with TLS off so the proxy can read the messages.
+fn through_proxy(url: &str, proxy: &str) -> String {
+    let (start, end) = host_span(url);
+    let proxied = format!("{}{proxy}{}", &url[..start], &url[end..]);
     let separator = if proxied.contains('?') { '&' } else { '?' };
     format!("{proxied}{separator}sslmode=disable")
 }
 
+/// `url`'s `host:port`.
 fn upstream_of(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |at| at + 3);
-    let host_start = url[after_scheme..].find('@').map_or(after_scheme, |at| after_scheme + at + 1);
-    let host_end = url[host_start..].find(['/', '?']).map_or(url.len(), |at| host_start + at);
-    url[host_start..host_end].to_owned()
+    let (start, end) = host_span(url);
+    url[start..end].to_owned()
 }
 
 /// One connection through a counting proxy, never pinged before use (so
