@@ -45,15 +45,21 @@ impl Scratch {
     }
 }
 
-/// The pid of the server process that serves a connection to `url`
-/// (`pg_backend_pid()`), from a connection opened for the question and
-/// closed again.
-pub async fn backend_pid(url: &str) -> Fallible<u32> {
+/// `see(pid)` of the server process that serves a connection to `url`
+/// (`pg_backend_pid()`), called while that connection is still open (a
+/// backend exits when its connection closes, so its `/proc` entry must be
+/// read before), from a connection opened for the question and closed again.
+pub async fn with_backend_pid<T>(url: &str, see: impl FnOnce(u32) -> T) -> Fallible<T> {
     let pool = connect(url).await?;
     let pid = sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()").fetch_one(&pool).await;
+    let seen = match pid {
+        Ok(pid) => u32::try_from(pid)
+            .map(see)
+            .map_err(|_| format!("the database answered a negative backend pid: {pid}")),
+        Err(error) => Err(format!("cannot ask the database for its backend's pid: {error}")),
+    };
     pool.close().await;
-    let pid = pid.map_err(|error| format!("cannot ask the database for its backend's pid: {error}"))?;
-    u32::try_from(pid).map_err(|_| format!("the database answered a negative backend pid: {pid}"))
+    seen
 }
 
 async fn connect(url: &str) -> Fallible<PgPool> {

@@ -238,19 +238,17 @@ async fn postgres_server(args: &Args, store: Store) -> PgSide<u32> {
     let (Store::Postgres, Some(url)) = (store, args.database_url.as_deref()) else {
         return PgSide::NotApplicable;
     };
-    // The question's connection is closed well before the burst (the idle
-    // meter runs in between), so its backend has exited by then.
-    let side = match database::backend_pid(url).await {
-        Ok(backend) => machine::postmaster_of(backend).map_or_else(
-            || {
-                PgSide::Hidden(format!(
-                    "not visible from here (backend pid {backend} is no PostgreSQL process here)"
-                ))
-            },
-            PgSide::Seen,
-        ),
-        Err(error) => PgSide::Hidden(format!("not visible from here ({error})")),
-    };
+    // The backend is read while its connection is open; the connection is
+    // closed well before the burst (the idle meter runs in between), so its
+    // backend has exited by then and is not counted as the cluster's work.
+    let side =
+        match database::with_backend_pid(url, |backend| (backend, machine::postmaster_of(backend))).await {
+            Ok((_, Some(postmaster))) => PgSide::Seen(postmaster),
+            Ok((backend, None)) => PgSide::Hidden(format!(
+                "not visible from here (backend pid {backend} is no PostgreSQL process here)"
+            )),
+            Err(error) => PgSide::Hidden(format!("not visible from here ({error})")),
+        };
     match &side {
         PgSide::Seen(postmaster) => println!("PostgreSQL server: postmaster pid {postmaster}"),
         PgSide::Hidden(why) => println!("PostgreSQL server: {why}"),
