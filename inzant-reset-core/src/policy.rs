@@ -123,7 +123,7 @@ use estimator::Estimate;
 pub use levels::{Rule, StrengthLevel, StrengthReport};
 use normalize::RAW_LENGTH_FACTOR;
 pub use normalize::normalize_password;
-pub use runner::{InlinePolicy, PolicyRunner};
+pub use runner::{InlinePolicy, Lane, PolicyRunner};
 
 /// The password policy. [`PasswordPolicy::default`] is the Inzant policy:
 /// 8–128 characters, upper- and lower-case letters, a digit and a symbol,

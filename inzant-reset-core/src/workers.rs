@@ -1,15 +1,16 @@
 //! CPU-heavy work off the async executor, with no runtime of its own:
 //! Argon2id on a few dedicated threads that each keep their working memory
 //! ([`Argon2Workers`]), and the strength policy on a few more
-//! ([`PolicyWorkers`]). These are the service's defaults, so a host that
+//! ([`PolicyWorkers`], the meter's ratings first). These are the service's defaults, so a host that
 //! changes nothing never hashes or scores on its executor.
 //!
 //! Answers come back through a oneshot channel, so any executor (Tokio,
 //! async-std, a test's `block_on`) can await them.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -19,7 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::{ConfigError, HashError};
 use crate::hash::{Argon2id, PasswordHash, needs_rehash, verify};
 use crate::observe;
-use crate::policy::{InlinePolicy, PolicyRunner};
+use crate::policy::{InlinePolicy, Lane, PolicyRunner};
 use crate::policy::{PasswordPolicy, StrengthReport};
 use crate::ports::Hasher;
 
@@ -185,19 +186,133 @@ struct PolicyJob {
     reply: oneshot::Sender<StrengthReport>,
 }
 
-/// A [`PolicyRunner`] that scores passwords on `threads` dedicated threads,
-/// so neither typing nor a burst of submits runs the policy on the async
-/// executor. Apart from the Argon2 threads: scoring never waits behind a
-/// hash. The threads stop when the last clone is dropped.
-#[derive(Debug, Clone)]
-pub struct PolicyWorkers {
-    jobs: mpsc::Sender<PolicyJob>,
-}
-
 impl std::fmt::Debug for PolicyJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PolicyJob")
     }
+}
+
+/// Meter ratings served in a row, at most, while a submit's check waits:
+/// the meter goes first, but a flood of keystrokes cannot hold submits
+/// back for ever.
+const METER_RUN: u32 = 8;
+
+/// The two queues of [`PolicyWorkers`] and the order they are served in.
+#[derive(Debug)]
+struct Lanes<T> {
+    meter: VecDeque<T>,
+    submit: VecDeque<T>,
+    /// Meter jobs taken in a row while a submit job was waiting.
+    meter_run: u32,
+    /// No job will be added: the threads finish the queue and stop.
+    closed: bool,
+    /// Threads still serving. When none is left (each one's scoring
+    /// panicked), jobs are dropped instead of queued, and the caller scores
+    /// on its own task.
+    alive: usize,
+}
+
+impl<T> Lanes<T> {
+    fn new() -> Self {
+        Self { meter: VecDeque::new(), submit: VecDeque::new(), meter_run: 0, closed: false, alive: 0 }
+    }
+
+    /// Queues `job`, unless no thread is left to take it (then it is dropped).
+    fn push(&mut self, lane: Lane, job: T) {
+        if self.alive == 0 {
+            return;
+        }
+        match lane {
+            Lane::Meter => self.meter.push_back(job),
+            Lane::Submit => self.submit.push_back(job),
+        }
+    }
+
+    /// The next job: the meter's first, except that after [`METER_RUN`]
+    /// meter jobs taken past a waiting submit job, that submit job.
+    fn next(&mut self) -> Option<T> {
+        if self.submit.is_empty() {
+            self.meter_run = 0;
+            return self.meter.pop_front();
+        }
+        if self.meter_run < METER_RUN
+            && let Some(job) = self.meter.pop_front()
+        {
+            self.meter_run += 1;
+            return Some(job);
+        }
+        self.meter_run = 0;
+        self.submit.pop_front()
+    }
+}
+
+/// What the policy threads share: the lanes and the bell that wakes them.
+#[derive(Debug)]
+struct PolicyQueue {
+    lanes: Mutex<Lanes<PolicyJob>>,
+    ready: Condvar,
+}
+
+impl PolicyQueue {
+    fn lanes(&self) -> MutexGuard<'_, Lanes<PolicyJob>> {
+        self.lanes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next job, waiting for one; `None` once closed and empty.
+    fn take(&self) -> Option<PolicyJob> {
+        let mut lanes = self.lanes();
+        loop {
+            if let Some(job) = lanes.next() {
+                return Some(job);
+            }
+            if lanes.closed {
+                return None;
+            }
+            lanes = self.ready.wait(lanes).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn close(&self) {
+        self.lanes().closed = true;
+        self.ready.notify_all();
+    }
+}
+
+/// Counts a policy thread out however it ends; the last one out drops
+/// what is still queued, so that its callers score on their own tasks.
+struct Serving(Arc<PolicyQueue>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let mut lanes = self.0.lanes();
+        lanes.alive = lanes.alive.saturating_sub(1);
+        if lanes.alive == 0 {
+            lanes.meter.clear();
+            lanes.submit.clear();
+        }
+    }
+}
+
+/// Closes the queue when the last [`PolicyWorkers`] clone is dropped.
+#[derive(Debug)]
+struct CloseOnDrop(Arc<PolicyQueue>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// A [`PolicyRunner`] that scores passwords on `threads` dedicated threads,
+/// so neither typing nor a burst of submits runs the policy on the async
+/// executor. Apart from the Argon2 threads: scoring never waits behind a
+/// hash. Two queues: the meter's ratings ([`Lane::Meter`]) are served
+/// before submits' checks ([`Lane::Submit`]), so typing stays instant while
+/// a burst of submits is being saved (a submit waits for at most eight
+/// meter ratings in a row). The threads stop when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct PolicyWorkers {
+    queue: Arc<CloseOnDrop>,
 }
 
 impl PolicyWorkers {
@@ -206,23 +321,31 @@ impl PolicyWorkers {
     /// # Errors
     /// A thread could not be started.
     pub fn new(threads: usize) -> Result<Self, ConfigError> {
-        let (jobs, queue) = mpsc::channel::<PolicyJob>();
-        let queue = Arc::new(Mutex::new(queue));
+        let queue = Arc::new(PolicyQueue { lanes: Mutex::new(Lanes::new()), ready: Condvar::new() });
+        let workers = Self { queue: Arc::new(CloseOnDrop(Arc::clone(&queue))) };
         for index in 0..threads.max(1) {
-            let queue = Arc::clone(&queue);
+            queue.lanes().alive += 1;
+            let serving = Serving(Arc::clone(&queue));
             std::thread::Builder::new()
                 .name(format!("inzant-policy-{index}"))
                 .spawn(move || {
-                    loop {
-                        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                        let Ok(job) = job else { break };
+                    let queue = Arc::clone(&serving.0);
+                    while let Some(job) = queue.take() {
                         let inputs: Vec<&str> = job.inputs.iter().map(String::as_str).collect();
                         let _ = job.reply.send(job.policy.rate(job.password.expose_secret(), &inputs));
                     }
                 })
+                // Dropping `workers` (and the unstarted thread's `serving`)
+                // closes the queue, so threads already started stop.
                 .map_err(|e| ConfigError::with_source("cannot start a policy thread", e))?;
         }
-        Ok(Self { jobs })
+        Ok(workers)
+    }
+
+    fn submit(&self, lane: Lane, job: PolicyJob) {
+        let queue = &self.queue.0;
+        queue.lanes().push(lane, job);
+        queue.ready.notify_one();
     }
 }
 
@@ -234,11 +357,20 @@ impl PolicyRunner for PolicyWorkers {
         password: SecretString,
         inputs: Vec<String>,
     ) -> StrengthReport {
+        self.evaluate_in(Lane::Submit, policy, password, inputs).await
+    }
+
+    async fn evaluate_in(
+        &self,
+        lane: Lane,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport {
         let (reply, answer) = oneshot::channel();
         let fallback = (Arc::clone(&policy), password.clone(), inputs.clone());
-        if self.jobs.send(PolicyJob { policy, password, inputs, reply }).is_ok()
-            && let Ok(report) = answer.await
-        {
+        self.submit(lane, PolicyJob { policy, password, inputs, reply });
+        if let Ok(report) = answer.await {
             return report;
         }
         // The threads are gone: score here rather than fail a submit.
@@ -306,6 +438,103 @@ mod tests {
         let stronger = Argon2id::new(HashParams::default()).unwrap();
         let other = Argon2Workers::new(stronger, 1).unwrap();
         assert!(Hasher::needs_rehash(&other, cheap.as_str()));
+    }
+
+    fn lanes_with(submits: &[&'static str], meters: &[&'static str]) -> Lanes<&'static str> {
+        let mut lanes = Lanes::new();
+        lanes.alive = 1;
+        for job in submits {
+            lanes.push(Lane::Submit, *job);
+        }
+        for job in meters {
+            lanes.push(Lane::Meter, *job);
+        }
+        lanes
+    }
+
+    fn drain(lanes: &mut Lanes<&'static str>) -> Vec<&'static str> {
+        std::iter::from_fn(|| lanes.next()).collect()
+    }
+
+    #[test]
+    fn the_meter_is_served_before_submits_queued_earlier() {
+        let mut lanes = lanes_with(&["s1", "s2"], &["m1", "m2", "m3"]);
+        assert_eq!(drain(&mut lanes), ["m1", "m2", "m3", "s1", "s2"]);
+        // Each lane keeps its own order when only one has work.
+        let mut lanes = lanes_with(&["s1", "s2", "s3"], &[]);
+        assert_eq!(drain(&mut lanes), ["s1", "s2", "s3"]);
+    }
+
+    #[test]
+    fn a_flood_of_meter_ratings_lets_a_waiting_submit_through_every_eight() {
+        let meters: Vec<&'static str> = [
+            "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11", "m12", "m13", "m14", "m15",
+            "m16", "m17",
+        ]
+        .to_vec();
+        let mut lanes = lanes_with(&["s1", "s2", "s3"], &meters);
+        let order = drain(&mut lanes);
+        let position = |job: &str| order.iter().position(|j| *j == job).unwrap();
+        assert_eq!(position("s1"), 8, "{order:?}");
+        assert_eq!(position("s2"), 17, "{order:?}");
+        assert_eq!(position("s3"), 19, "{order:?}");
+        assert_eq!(order.len(), 20);
+    }
+
+    #[test]
+    fn a_meter_run_starts_again_once_no_submit_waits() {
+        let mut lanes = lanes_with(&["s1"], &["m1", "m2", "m3", "m4", "m5", "m6", "m7"]);
+        assert_eq!(drain(&mut lanes).last(), Some(&"s1"));
+        // Seven meter jobs were taken past s1; s1 is gone, so the count restarts.
+        for job in ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"] {
+            lanes.push(Lane::Meter, job);
+        }
+        lanes.push(Lane::Submit, "s2");
+        assert_eq!(drain(&mut lanes).iter().position(|j| *j == "s2"), Some(8));
+    }
+
+    #[test]
+    fn with_no_thread_left_a_job_is_dropped_not_queued() {
+        let mut lanes = lanes_with(&[], &[]);
+        lanes.alive = 0;
+        lanes.push(Lane::Meter, "m1");
+        lanes.push(Lane::Submit, "s1");
+        assert_eq!(lanes.next(), None);
+    }
+
+    #[test]
+    fn a_rating_is_answered_after_the_threads_score_many_of_both_lanes() {
+        let policy = Arc::new(PasswordPolicy::default());
+        let runner = PolicyWorkers::new(2).unwrap();
+        let jobs = (0..40).map(|i| {
+            let (runner, policy) = (runner.clone(), Arc::clone(&policy));
+            async move {
+                let lane = if i % 3 == 0 { Lane::Meter } else { Lane::Submit };
+                let password = format!("Velvet-Harbour-{i}");
+                let report = runner
+                    .evaluate_in(lane, Arc::clone(&policy), SecretString::from(password.clone()), vec![])
+                    .await;
+                (password, report)
+            }
+        });
+        for (password, report) in block_on(join_all(jobs)) {
+            assert_eq!(report, policy.rate(&password, &[]));
+        }
+    }
+
+    #[test]
+    fn the_threads_stop_when_the_last_clone_is_dropped() {
+        let runner = PolicyWorkers::new(2).unwrap();
+        let queue = Arc::clone(&runner.queue.0);
+        let clone = runner.clone();
+        drop(runner);
+        assert!(!queue.lanes().closed, "a clone still holds the workers");
+        drop(clone);
+        assert!(queue.lanes().closed);
+        // Both threads see the close and count themselves out.
+        while queue.lanes().alive > 0 {
+            std::thread::yield_now();
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use inzant_reset_core::email::EmailKind;
 use inzant_reset_core::error::{DirectoryError, HookError};
 use inzant_reset_core::hash::{Argon2id, HashParams, PasswordHash};
 use inzant_reset_core::memory::{ManualClock, MemoryAudit, MemoryDirectory, MemoryOutbox, MemoryStore};
+use inzant_reset_core::policy::{InlinePolicy, Lane, PasswordPolicy, PolicyRunner};
 use inzant_reset_core::ports::{ResetHooks, UserDirectory};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::secret::LinkToken;
@@ -94,6 +95,11 @@ fn harness() -> Harness {
 }
 
 fn harness_with(edit: impl FnOnce(&mut ResetConfig)) -> Harness {
+    harness_running(edit, None)
+}
+
+/// The harness, its policy run by `runner` when given.
+fn harness_running(edit: impl FnOnce(&mut ResetConfig), runner: Option<Arc<dyn PolicyRunner>>) -> Harness {
     let directory = Arc::new(Directory::default());
     let people = [
         ("1", "admin@inzant.example", "Ada Admin", UserType::Admin, true),
@@ -128,7 +134,7 @@ fn harness_with(edit: impl FnOnce(&mut ResetConfig)) -> Harness {
     let audit = Arc::new(MemoryAudit::new());
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00 UTC)));
     let hooks = Arc::new(Hooks::default());
-    let service = ResetService::builder(
+    let mut builder = ResetService::builder(
         store.clone(),
         directory.clone(),
         outbox.clone(),
@@ -138,9 +144,11 @@ fn harness_with(edit: impl FnOnce(&mut ResetConfig)) -> Harness {
     .clock(clock.clone())
     .audit(audit.clone())
     .hooks(hooks.clone())
-    .hasher(Arc::new(hasher()))
-    .build()
-    .unwrap();
+    .hasher(Arc::new(hasher()));
+    if let Some(runner) = runner {
+        builder = builder.policy_runner(runner);
+    }
+    let service = builder.build().unwrap();
     Harness { service, store, directory, outbox, audit, clock, hooks }
 }
 
@@ -175,6 +183,44 @@ fn said(error: &ResetError) -> String {
 fn wrong(code: &str) -> String {
     let last = (code.as_bytes()[5] - b'0' + 1) % 10;
     format!("{}{last}", &code[..5])
+}
+
+/// A policy runner that scores inline and remembers the lane of each call.
+#[derive(Debug, Default)]
+struct Lanes(Mutex<Vec<Lane>>);
+
+#[async_trait]
+impl PolicyRunner for Lanes {
+    async fn evaluate(
+        &self,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport {
+        InlinePolicy.evaluate(policy, password, inputs).await
+    }
+    async fn evaluate_in(
+        &self,
+        lane: Lane,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport {
+        self.0.lock().unwrap().push(lane);
+        self.evaluate(policy, password, inputs).await
+    }
+}
+
+#[tokio::test]
+async fn keystrokes_are_rated_in_the_meters_lane_and_submits_in_their_own() {
+    let lanes = Arc::new(Lanes::default());
+    let h = harness_running(|_| {}, Some(lanes.clone()));
+    let (token, code) = h.send(&sam()).await;
+    let opened = h.service.open(&token).await.unwrap();
+    h.service.rate(&opened, &SecretString::from("Velvet")).await;
+    h.service.rate_link(&token, &SecretString::from(STRONG)).await.unwrap();
+    h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
+    assert_eq!(*lanes.0.lock().unwrap(), [Lane::Meter, Lane::Meter, Lane::Submit]);
 }
 
 // ---- Trigger ----

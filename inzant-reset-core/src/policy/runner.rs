@@ -10,6 +10,19 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{PasswordPolicy, StrengthReport};
 
+/// Who waits for a rating. A runner with a queue serves the meter first:
+/// someone is watching it as they type, while a submit's check is followed
+/// by an Argon2 hash that takes far longer anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lane {
+    /// The live strength meter ([`crate::service::ResetService::rate`]).
+    Meter,
+    /// A submit's policy check, before its code is counted and its
+    /// password hashed.
+    Submit,
+}
+
 /// Where the password policy runs. Scoring is bounded (about a
 /// millisecond) but runs on every keystroke and every submit, so the
 /// service's default, [`crate::workers::PolicyWorkers`], runs it on
@@ -23,6 +36,21 @@ pub trait PolicyRunner: Debug + Send + Sync + 'static {
         password: SecretString,
         inputs: Vec<String>,
     ) -> StrengthReport;
+
+    /// [`PolicyRunner::evaluate`] for `lane`: the service rates keystrokes
+    /// with [`Lane::Meter`] and submits with [`Lane::Submit`]. By default the
+    /// lane is ignored; a runner that queues work should serve the meter
+    /// first, as [`crate::workers::PolicyWorkers`] does.
+    async fn evaluate_in(
+        &self,
+        lane: Lane,
+        policy: Arc<PasswordPolicy>,
+        password: SecretString,
+        inputs: Vec<String>,
+    ) -> StrengthReport {
+        let _ = lane;
+        self.evaluate(policy, password, inputs).await
+    }
 }
 
 /// Runs the policy on the calling task.

@@ -24,7 +24,7 @@ use crate::error::{ConfigError, HashError, ResetError, Result, StoreError};
 use crate::hash::{Argon2id, HashParams, PasswordHash};
 use crate::memory::TracingAudit;
 use crate::observe;
-use crate::policy::PolicyRunner;
+use crate::policy::{Lane, PolicyRunner};
 use crate::policy::{PasswordPolicy, Rule, StrengthReport, normalize_password};
 use crate::ports::BreachedPasswords;
 use crate::ports::{

@@ -82,7 +82,12 @@ impl ResetService {
         let started = Instant::now();
         let mut report = self
             .policy_runner
-            .evaluate(Arc::clone(&self.policy), password.clone(), opened.strength_inputs.clone())
+            .evaluate_in(
+                Lane::Meter,
+                Arc::clone(&self.policy),
+                password.clone(),
+                opened.strength_inputs.clone(),
+            )
             .instrument(span)
             .await;
         metrics::histogram!(observe::STRENGTH).record(started.elapsed().as_secs_f64());

@@ -51,7 +51,7 @@ impl ResetService {
         let user = self.find_user(&request.user).await?.ok_or(ResetError::UnknownLink)?;
         let report = self
             .policy_runner
-            .evaluate(Arc::clone(&self.policy), normalized.clone(), user.strength_inputs())
+            .evaluate_in(Lane::Submit, Arc::clone(&self.policy), normalized.clone(), user.strength_inputs())
             .await;
         if !report.is_acceptable() {
             return Err(ResetError::TooWeak(Box::new(report)));
