@@ -138,6 +138,36 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
         Ok(None)
     }
 
+    /// Where this store can write audit events inside its own transactions,
+    /// named so that [`AuditSink::records_in`] can be compared with it (for
+    /// PostgreSQL: the server, database and table). `None` (the default):
+    /// nowhere. The service asks [`ResetStore::complete_and_record`] to
+    /// write the "completed" event only when the two names are equal, so a
+    /// store never records where the service's audit sink does not.
+    fn records_audit_in(&self) -> Option<String> {
+        None
+    }
+
+    /// [`ResetStore::complete_with_password`], and `event` (the request's
+    /// "completed" audit event) written **in the same transaction** when the
+    /// request was completed: one round trip instead of two, and never a
+    /// completed request without its event. Called only when
+    /// [`ResetStore::records_audit_in`] names the service's audit sink.
+    /// The default completes without recording, and the service then records
+    /// the event through its sink.
+    async fn complete_and_record(
+        &self,
+        id: RequestId,
+        user: &UserId,
+        hash: &PasswordHash,
+        now: OffsetDateTime,
+        event: &AuditEvent,
+    ) -> Result<Option<Completion>, StoreError> {
+        let _ = event;
+        let completed = self.complete_with_password(id, user, hash, now).await?;
+        Ok(completed.map(|completed| if completed { Completion::Completed } else { Completion::Unchanged }))
+    }
+
     /// Sets the language of request `id`'s pages and emails to `language`
     /// (a BCP 47 tag), if the request is `Issued`: the person chose another
     /// language on the reset page. Returns whether it changed anything.
@@ -153,6 +183,21 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
     /// Deletes requests that expired, or were created, before `before`, and
     /// are no longer usable. Returns how many were deleted.
     async fn purge(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// What [`ResetStore::complete_and_record`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Completion {
+    /// Nothing: the request was no longer live (a concurrent submit or an
+    /// admin finished it first, or it expired).
+    Unchanged,
+    /// The request was completed and the hash saved; the audit event was
+    /// not recorded, so the service records it through its sink.
+    Completed,
+    /// The request was completed, the hash saved and the audit event
+    /// recorded, all in one transaction.
+    CompletedAndRecorded,
 }
 
 /// The host's users.
@@ -252,6 +297,14 @@ pub trait Clock: Debug + Send + Sync + 'static {
 pub trait AuditSink: Debug + Send + Sync + 'static {
     /// Records `event`.
     async fn record(&self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// Where this sink records, when a store could write there inside its
+    /// own transactions: the same name as that store's
+    /// [`ResetStore::records_audit_in`]. `None` (the default): nowhere a
+    /// store writes.
+    fn records_in(&self) -> Option<String> {
+        None
+    }
 
     /// The user's `limit` most recent events, newest first, leaving out
     /// wrong-code events (the request's attempt count tells those). Sinks

@@ -131,26 +131,52 @@ fn event_from_row(row: EventRow) -> Result<AuditEvent, StoreError> {
     })
 }
 
+/// `query` with `event`'s seven columns bound next, in the order of
+/// `audit_events`' insert: at, kind, request, user, actor, purpose, attempts left.
+pub(crate) fn bind_event<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    event: &'q AuditEvent,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let (purpose, attempts_left) = match event.kind {
+        AuditKind::Issued { purpose } => (Some(purpose.as_str()), None),
+        AuditKind::WrongCode { attempts_left } => (None, Some(i64::from(attempts_left))),
+        _ => (None, None),
+    };
+    query
+        .bind(event.at)
+        .bind(event.kind.as_str())
+        .bind(*event.request.as_uuid())
+        .bind(event.user.as_str())
+        .bind(event.actor.as_ref().map(UserId::as_str))
+        .bind(purpose)
+        .bind(attempts_left)
+}
+
+/// The name of the table `schema.table` in the database `pool` connects
+/// to, as [`AuditSink::records_in`] and `ResetStore::records_audit_in`
+/// compare them: the same table on the same server and database.
+pub(crate) fn place_of(pool: &PgPool, table: &str) -> String {
+    let options = pool.connect_options();
+    let server = match options.get_socket() {
+        Some(socket) => socket.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    };
+    let database = options.get_database().unwrap_or_else(|| options.get_username());
+    format!("postgresql://{server}/{database} {table}")
+}
+
 #[async_trait]
 impl AuditSink for PgAudit {
     async fn record(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        let (purpose, attempts_left) = match event.kind {
-            AuditKind::Issued { purpose } => (Some(purpose.as_str()), None),
-            AuditKind::WrongCode { attempts_left } => (None, Some(i64::from(attempts_left))),
-            _ => (None, None),
-        };
-        sqlx::query(AssertSqlSafe(Arc::clone(&self.insert)))
-            .bind(event.at)
-            .bind(event.kind.as_str())
-            .bind(*event.request.as_uuid())
-            .bind(event.user.as_str())
-            .bind(event.actor.as_ref().map(UserId::as_str))
-            .bind(purpose)
-            .bind(attempts_left)
+        bind_event(sqlx::query(AssertSqlSafe(Arc::clone(&self.insert))), event)
             .execute(&self.pool)
             .await
             .map_err(db_error("record an audit event"))?;
         Ok(())
+    }
+
+    fn records_in(&self) -> Option<String> {
+        Some(place_of(&self.pool, &self.schema.table("audit_events")))
     }
 
     async fn recent_for_user(&self, user: &UserId, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {

@@ -174,7 +174,8 @@ impl PgReset {
     /// or the database could not be asked.
     pub async fn check(&self, users: &UsersTable) -> Result<(), UsersTableError> {
         users.check(&self.pool).await?;
-        users.check_completion(&self.pool, &self.schema.table("reset_requests")).await
+        let (requests, audit) = (self.schema.table("reset_requests"), self.schema.table("audit_events"));
+        users.check_completion(&self.pool, &requests, &audit).await
     }
 
     /// The reset store. Add [`PgStore::with_users`] so completions write

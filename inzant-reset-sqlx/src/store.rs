@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use inzant_reset_core::audit::AuditEvent;
 use inzant_reset_core::error::StoreError;
 use inzant_reset_core::hash::PasswordHash;
-use inzant_reset_core::ports::{Finish, IssueLimits, IssueOutcome, ResetStore};
+use inzant_reset_core::ports::{Completion, Finish, IssueLimits, IssueOutcome, ResetStore};
 use inzant_reset_core::request::{Purpose, RequestId, ResetRequest};
 use inzant_reset_core::secret::{CodeDigest, TokenDigest};
 use inzant_reset_core::state::RequestState;
@@ -14,6 +15,7 @@ use sqlx::{AssertSqlSafe, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit::{bind_event, place_of};
 use crate::error::{corrupt, db_error};
 use crate::schema::Schema;
 use crate::users::UsersTable;
@@ -113,13 +115,26 @@ impl Statements {
 ///   state = 'issued' AND language <> $2` (the same language writes nothing);
 /// - with [`PgStore::with_users`], [`complete_with_password`](ResetStore::complete_with_password)
 ///   completes the request and writes the hash into the host's users table
-///   in one statement (one round trip, atomic without a transaction).
+///   in one statement (one round trip, atomic without a transaction), and
+///   [`complete_and_record`](ResetStore::complete_and_record) inserts the
+///   "completed" audit event in that same statement when the service's
+///   audit sink is a [`crate::PgAudit`] on the same database and schema.
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
     schema: Schema,
     sql: Arc<Statements>,
-    users: Option<(Arc<UsersTable>, Arc<str>)>,
+    users: Option<Arc<Completions>>,
+}
+
+/// The host's users table and the two completion statements written for it.
+#[derive(Debug)]
+struct Completions {
+    table: UsersTable,
+    /// Completes and saves the hash.
+    plain: Arc<str>,
+    /// The same, and inserts the audit event.
+    recorded: Arc<str>,
 }
 
 impl PgStore {
@@ -134,8 +149,8 @@ impl PgStore {
     pub fn with_schema(mut self, schema: Schema) -> Self {
         self.sql = Arc::new(Statements::new(&schema));
         self.schema = schema;
-        if let Some((table, _)) = self.users.take() {
-            return self.with_users(&table);
+        if let Some(completions) = self.users.take() {
+            return self.with_users(&completions.table);
         }
         self
     }
@@ -146,8 +161,12 @@ impl PgStore {
     /// [`ResetStore::complete_with_password`]): either both happen or
     /// neither, whatever fails in between.
     pub fn with_users(mut self, table: &UsersTable) -> Self {
-        let complete = table.complete_with_password_sql(&self.schema.table("reset_requests"));
-        self.users = Some((Arc::new(table.clone()), complete.into()));
+        let (requests, audit) = (self.schema.table("reset_requests"), self.schema.table("audit_events"));
+        self.users = Some(Arc::new(Completions {
+            table: table.clone(),
+            plain: table.complete_with_password_sql(&requests, None).into(),
+            recorded: table.complete_with_password_sql(&requests, Some(&audit)).into(),
+        }));
         self
     }
 
@@ -159,6 +178,66 @@ impl PgStore {
     /// The connection pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The completion statement: completes request `id`, saves `hash` as
+    /// `user`'s and, with `event`, records it; `None` without a users table.
+    async fn complete(
+        &self,
+        id: RequestId,
+        user: &UserId,
+        hash: &PasswordHash,
+        now: OffsetDateTime,
+        event: Option<&AuditEvent>,
+    ) -> Result<Option<Completion>, StoreError> {
+        let Some(completions) = &self.users else {
+            return Ok(None);
+        };
+        let no_such_user = || {
+            StoreError::new(format!(
+                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
+            ))
+        };
+        let sql = if event.is_some() { &completions.recorded } else { &completions.plain };
+        let Some(complete) = completions.table.bind_set_password(sql, user) else {
+            return Err(no_such_user());
+        };
+        let complete = complete.bind(hash.as_str()).bind(now).bind(*id.as_uuid()).bind(user.as_str());
+        let complete = match event {
+            Some(event) => bind_event(complete, event),
+            None => complete,
+        };
+        let row: Option<(i64, bool, i64)> = complete
+            .try_map(|row: sqlx::postgres::PgRow| {
+                use sqlx::Row as _;
+                Ok((
+                    row.try_get::<i64, _>("completed")?,
+                    row.try_get::<bool, _>("user_exists")?,
+                    row.try_get::<i64, _>("recorded")?,
+                ))
+            })
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|error| match &error {
+                // The statement's own guard: the hash would not have landed on exactly one row.
+                sqlx::Error::Database(db) if db.code().as_deref() == Some("22012") => {
+                    StoreError::new(format!(
+                        "PostgreSQL: the user with id {user} was removed (or the id column is not unique) \
+                     while the reset completed; nothing was changed"
+                    ))
+                }
+                _ => db_error("complete the reset request and save the new password hash")(error),
+            })?;
+        match row {
+            Some((1, _, 0)) if event.is_none() => Ok(Some(Completion::Completed)),
+            Some((1, _, 1)) if event.is_some() => Ok(Some(Completion::CompletedAndRecorded)),
+            Some((0, true, 0)) => Ok(Some(Completion::Unchanged)),
+            Some((0, false, 0)) => Err(no_such_user()),
+            Some((completed, _, recorded)) => Err(corrupt(format!(
+                "the completion changed {completed} reset requests with one id and recorded {recorded} events"
+            ))),
+            None => Err(corrupt("the completion statement answered no row")),
+        }
     }
 }
 
@@ -351,49 +430,25 @@ impl ResetStore for PgStore {
         hash: &PasswordHash,
         now: OffsetDateTime,
     ) -> Result<Option<bool>, StoreError> {
-        let Some((table, complete)) = &self.users else {
-            return Ok(None);
-        };
-        let no_such_user = || {
-            StoreError::new(format!(
-                "PostgreSQL: no user with id {user} in the users table; the reset request was left unchanged"
-            ))
-        };
-        let Some(complete) = table.bind_set_password(complete, user) else {
-            return Err(no_such_user());
-        };
-        let row: Option<(i64, bool)> = complete
-            .bind(hash.as_str())
-            .bind(now)
-            .bind(*id.as_uuid())
-            .bind(user.as_str())
-            .try_map(|row: sqlx::postgres::PgRow| {
-                use sqlx::Row as _;
-                Ok((row.try_get::<i64, _>("completed")?, row.try_get::<bool, _>("user_exists")?))
-            })
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|error| match &error {
-                // The statement's own guard: the hash would not have landed on exactly one row.
-                sqlx::Error::Database(db) if db.code().as_deref() == Some("22012") => {
-                    StoreError::new(format!(
-                        "PostgreSQL: the user with id {user} was removed (or the id column is not unique) \
-                     while the reset completed; nothing was changed"
-                    ))
-                }
-                _ => db_error("complete the reset request and save the new password hash")(error),
-            })?;
-        match row {
-            Some((1, _)) => Ok(Some(true)),
-            Some((0, true)) => Ok(Some(false)),
-            Some((0, false)) => Err(no_such_user()),
-            Some((completed, _)) => {
-                Err(corrupt(format!("the completion changed {completed} reset requests with one id")))
-            }
-            None => Err(corrupt("the completion statement answered no row")),
-        }
+        let completion = self.complete(id, user, hash, now, None).await?;
+        Ok(completion.map(|completion| completion != Completion::Unchanged))
     }
 
+    fn records_audit_in(&self) -> Option<String> {
+        self.users.as_ref().map(|_| place_of(&self.pool, &self.schema.table("audit_events")))
+    }
+
+    #[tracing::instrument(name = "inzant_reset.store.complete_and_record", level = "debug", skip_all, fields(request = %id))]
+    async fn complete_and_record(
+        &self,
+        id: RequestId,
+        user: &UserId,
+        hash: &PasswordHash,
+        now: OffsetDateTime,
+        event: &AuditEvent,
+    ) -> Result<Option<Completion>, StoreError> {
+        self.complete(id, user, hash, now, Some(event)).await
+    }
     #[tracing::instrument(name = "inzant_reset.store.set_language", level = "debug", skip_all, fields(request = %id, language))]
     async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError> {
         let done = query(&self.sql.set_language)

@@ -16,8 +16,8 @@ use common::{
 use inzant_reset_core::audit::{AuditEvent, AuditKind};
 use inzant_reset_core::conformance::T0;
 use inzant_reset_core::hash::HashParams;
-use inzant_reset_core::memory::MemoryOutbox;
-use inzant_reset_core::ports::{AuditSink, Finish, ResetStore, UserDirectory};
+use inzant_reset_core::memory::{MemoryAudit, MemoryOutbox};
+use inzant_reset_core::ports::{AuditSink, Completion, Finish, ResetStore, UserDirectory};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::request::Purpose;
 use inzant_reset_core::state::RequestState;
@@ -189,6 +189,61 @@ async fn completion_with_password_writes_the_hash_and_completes_together() {
         Some(false)
     );
     assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash));
+}
+
+#[tokio::test]
+async fn completion_records_its_audit_event_in_the_same_statement_once() {
+    let (store, users) = instance(4).await;
+    let audit = PgAudit::new(store.pool().clone()).with_schema(schema());
+    // The same table on the same database: the service lets the store record.
+    assert!(store.records_audit_in().is_some());
+    assert_eq!(store.records_audit_in(), audit.records_in());
+    let elsewhere =
+        PgAudit::new(store.pool().clone()).with_schema(Schema::new("inzant_reset_elsewhere").unwrap());
+    assert_ne!(store.records_audit_in(), elsewhere.records_in());
+    let plain = PgStore::new(store.pool().clone()).with_schema(schema());
+    assert_eq!(plain.records_audit_in(), None, "no users table, no completion statement to record in");
+
+    let user = saved_user(&users, UserType::Web).await;
+    let request = issued(&store, &user.id, T0).await;
+    let event = AuditEvent {
+        at: T0 + MINUTE,
+        kind: AuditKind::Completed,
+        request: request.id,
+        user: user.id.clone(),
+        actor: None,
+    };
+    let hash = hash_of("Velvet#Harb7");
+    assert_eq!(
+        store.complete_and_record(request.id, &user.id, &hash, T0 + MINUTE, &event).await.unwrap(),
+        Some(Completion::CompletedAndRecorded)
+    );
+    assert_eq!(current(&store, &request).await.state, RequestState::Completed);
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash.clone()));
+    assert_eq!(audit.events_for_request(request.id).await.unwrap(), [event.clone()]);
+
+    // Not live any more: nothing is written, not even the event.
+    let other = hash_of("Other#Pass9");
+    assert_eq!(
+        store.complete_and_record(request.id, &user.id, &other, T0 + MINUTE, &event).await.unwrap(),
+        Some(Completion::Unchanged)
+    );
+    assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash));
+    assert_eq!(audit.events_for_request(request.id).await.unwrap(), [event]);
+
+    // A user missing from the table: an error, and no event.
+    let ghost = fresh_user_id();
+    let orphan = issued(&store, &ghost, T0).await;
+    let event = AuditEvent {
+        at: T0,
+        kind: AuditKind::Completed,
+        request: orphan.id,
+        user: ghost.clone(),
+        actor: None,
+    };
+    let error = store.complete_and_record(orphan.id, &ghost, &other, T0, &event).await.unwrap_err();
+    assert!(error.to_string().contains("left unchanged"), "{error}");
+    assert!(audit.events_for_request(orphan.id).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -424,6 +479,40 @@ async fn the_whole_reset_flow_runs_on_postgres() {
         audit.events_for_request(first.request).await.unwrap().iter().map(|e| e.kind.as_str()).collect();
     assert!(kinds.starts_with(&["issued"]), "{kinds:?}");
     assert!(kinds.contains(&"wrong_code") && kinds.contains(&"completed"), "{kinds:?}");
+}
+
+#[tokio::test]
+async fn with_an_audit_sink_elsewhere_the_completion_event_goes_to_that_sink() {
+    let (store, users) = instance(4).await;
+    let admin = saved_user(&users, UserType::Admin).await;
+    let user = saved_user(&users, UserType::Web).await;
+    let sink = Arc::new(MemoryAudit::new());
+    let outbox = Arc::new(MemoryOutbox::new());
+    let service = ResetService::builder(
+        Arc::new(store.clone()),
+        Arc::new(users.clone()),
+        outbox.clone(),
+        CodeKeys::generate(&OsRandom).unwrap(),
+        ResetConfig::new("https://sales.inzant.example"),
+    )
+    .audit(sink.clone())
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap();
+    let sent = service.trigger(&admin.id, &user.id, Purpose::Reset).await.unwrap();
+    let (token, code) = outbox.last_link_and_code().unwrap();
+    let password = SecretString::from("Quokka#Harbour7-Velvet");
+    let form = SubmitForm {
+        code: SecretString::from(code),
+        new_password: password.clone(),
+        confirm_password: password,
+    };
+    service.submit(&token, &form).await.unwrap();
+
+    let kinds: Vec<AuditKind> = sink.events().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == AuditKind::Completed).count(), 1, "{kinds:?}");
+    let table = PgAudit::new(store.pool().clone()).with_schema(schema());
+    assert!(table.events_for_request(sent.request).await.unwrap().is_empty(), "the store wrote no event");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use common::{host_table, instance, saved_user, schema};
+use inzant_reset_core::audit::AuditKind;
 use inzant_reset_core::hash::HashParams;
 use inzant_reset_core::memory::MemoryOutbox;
 use inzant_reset_core::prelude::*;
@@ -248,9 +249,22 @@ async fn each_step_makes_as_few_round_trips_as_postgres_allows() {
     // The request, the person, the counted attempt, its audit event.
     assert_eq!(wrong_code.0, 4);
     // The request, the person, the counted attempt, the completion with
-    // the new hash (one statement, no transaction to open and commit), and
-    // the audit events "completed" and "notice sent".
-    assert_eq!(saved.0, 6);
+    // the new hash and its "completed" event (one statement, no transaction
+    // to open and commit), and the audit event "notice sent".
+    assert_eq!(saved.0, 5);
+    let audit = PgAudit::new(pool.clone()).with_schema(schema());
+    let kinds: Vec<AuditKind> =
+        audit.events_for_request(opened.request).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            AuditKind::Issued { purpose: Purpose::Reset },
+            AuditKind::WrongCode { attempts_left: 4 },
+            AuditKind::Completed,
+            AuditKind::NoticeSent
+        ],
+        "the completion's own event, recorded once"
+    );
     // sqlx checks each connection on its way back to the pool (after the
     // caller has its answer): one ping per statement, never one before.
     for (statements, pings) in [open, wrong_code, saved] {

@@ -159,7 +159,12 @@ impl ResetServiceBuilder {
             Some(runner) => runner,
             None => Arc::new(PolicyWorkers::new(c.workers)?),
         };
+        let audit_in_store = match (self.store.records_audit_in(), self.audit.records_in()) {
+            (Some(store), Some(sink)) => store == sink,
+            _ => false,
+        };
         Ok(ResetService {
+            audit_in_store,
             store: self.store,
             directory: self.directory,
             mailer: self.mailer,

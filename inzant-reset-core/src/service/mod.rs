@@ -28,8 +28,8 @@ use crate::policy::{Lane, PolicyRunner};
 use crate::policy::{PasswordPolicy, Rule, StrengthReport, normalize_password};
 use crate::ports::BreachedPasswords;
 use crate::ports::{
-    AdminAction, AdminsOnly, AuditSink, Authorization, Clock, Finish, Hasher, IssueLimits, IssueOutcome,
-    Mailer, NoHooks, ResetHooks, ResetStore, SystemClock, UserDirectory,
+    AdminAction, AdminsOnly, AuditSink, Authorization, Clock, Completion, Finish, Hasher, IssueLimits,
+    IssueOutcome, Mailer, NoHooks, ResetHooks, ResetStore, SystemClock, UserDirectory,
 };
 use crate::request::{Purpose, RequestId, ResetRequest};
 use crate::secret::{Code, CodeKeys, LinkToken, OsRandom};
@@ -253,6 +253,9 @@ pub struct ResetService {
     config: ResetConfig,
     clock: Arc<dyn Clock>,
     audit: Arc<dyn AuditSink>,
+    /// The store writes the "completed" event where the audit sink records
+    /// ([`ResetStore::records_audit_in`] = [`AuditSink::records_in`]).
+    audit_in_store: bool,
     hooks: Arc<dyn ResetHooks>,
     authorization: Arc<dyn Authorization>,
     hasher: Arc<dyn Hasher>,
@@ -423,11 +426,21 @@ impl ResetService {
     }
 
     async fn record_for(&self, kind: AuditKind, request: RequestId, user: &UserId, actor: Option<&UserId>) {
-        let event =
-            AuditEvent { at: self.clock.now(), kind, request, user: user.clone(), actor: actor.cloned() };
+        let event = self.event(kind, request, user, actor);
         if let Err(error) = self.audit.record(&event).await {
             tracing::error!(%request, kind = kind.as_str(), %error, "audit event not recorded");
         }
+    }
+
+    /// The audit event of `kind`, now.
+    fn event(
+        &self,
+        kind: AuditKind,
+        request: RequestId,
+        user: &UserId,
+        actor: Option<&UserId>,
+    ) -> AuditEvent {
+        AuditEvent { at: self.clock.now(), kind, request, user: user.clone(), actor: actor.cloned() }
     }
 }
 

@@ -96,8 +96,9 @@ impl ResetService {
         }
 
         let hash = self.hasher.hash(normalized).await?;
-        self.complete(&request, &user, &hash).await?;
-        self.record(AuditKind::Completed, &request, None).await;
+        if !self.complete(&request, &user, &hash).await? {
+            self.record(AuditKind::Completed, &request, None).await;
+        }
         metrics::counter!(observe::COMPLETED, "user_type" => user.user_type.as_str()).increment(1);
         let took = (self.clock.now() - request.created_at).as_seconds_f64().max(0.0);
         metrics::histogram!(observe::TIME_TO_COMPLETE).record(took);
@@ -128,12 +129,23 @@ impl ResetService {
     }
 
     /// Completes the request exactly once and saves the hash: in one
-    /// transaction when the store can, else completion first (so two
-    /// concurrent submits never both write a password) and then the directory.
-    async fn complete(&self, request: &ResetRequest, user: &User, hash: &PasswordHash) -> Result<()> {
+    /// transaction when the store can (with the "completed" audit event too
+    /// when the store writes where the audit sink records), else completion
+    /// first (so two concurrent submits never both write a password) and
+    /// then the directory. Answers whether the audit event was recorded.
+    async fn complete(&self, request: &ResetRequest, user: &User, hash: &PasswordHash) -> Result<bool> {
         let now = self.clock.now();
-        let completed = match self.store.complete_with_password(request.id, &user.id, hash, now).await? {
-            Some(completed) => completed,
+        let saved = if self.audit_in_store {
+            let event = self.event(AuditKind::Completed, request.id, &request.user, None);
+            self.store.complete_and_record(request.id, &user.id, hash, now, &event).await?
+        } else {
+            let completed = self.store.complete_with_password(request.id, &user.id, hash, now).await?;
+            completed.map(|completed| if completed { Completion::Completed } else { Completion::Unchanged })
+        };
+        match saved {
+            Some(Completion::CompletedAndRecorded) => Ok(true),
+            Some(Completion::Completed) => Ok(false),
+            Some(Completion::Unchanged) => Err(self.why_not_live(request).await),
             None => {
                 if !self.store.finish(request.id, Finish::Complete, now).await? {
                     return Err(self.why_not_live(request).await);
@@ -143,13 +155,9 @@ impl ResetService {
                     self.record(AuditKind::PasswordNotSaved, request, None).await;
                     return Err(ResetError::PasswordNotSaved(error));
                 }
-                true
+                Ok(false)
             }
-        };
-        if !completed {
-            return Err(self.why_not_live(request).await);
         }
-        Ok(())
     }
 
     /// Asks the breach source, if any, about `password`; when it cannot

@@ -63,7 +63,7 @@ async fn no_statement_scans_the_requests_or_audit_table() {
     .unwrap();
     let users = crate::UsersTable::new("inzant_reset_plans.users").unwrap();
     let store = store.with_users(&users);
-    let completion = Arc::clone(&store.users.as_ref().unwrap().1);
+    let completions = Arc::clone(store.users.as_ref().unwrap());
     let mut conn = pool.acquire().await.unwrap();
     sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
 
@@ -80,7 +80,28 @@ async fn no_statement_scans_the_requests_or_audit_table() {
         ("finish_other", plan(&mut conn, &s.finish_other, |q| q.bind(id).bind("locked").bind(now)).await),
         (
             "complete_with_password",
-            plan(&mut conn, &completion, |q| q.bind(user).bind("hash").bind(now).bind(id).bind(user)).await,
+            plan(&mut conn, &completions.plain, |q| q.bind(user).bind("hash").bind(now).bind(id).bind(user))
+                .await,
+        ),
+        (
+            "complete_and_record",
+            plan(&mut conn, &completions.recorded, |q| {
+                let (at, kind, actor, purpose, left) =
+                    (now, "completed", None::<&str>, None::<&str>, None::<i64>);
+                q.bind(user)
+                    .bind("hash")
+                    .bind(now)
+                    .bind(id)
+                    .bind(user)
+                    .bind(at)
+                    .bind(kind)
+                    .bind(id)
+                    .bind(user)
+                    .bind(actor)
+                    .bind(purpose)
+                    .bind(left)
+            })
+            .await,
         ),
         ("set_language", plan(&mut conn, &s.set_language, |q| q.bind(id).bind("fr")).await),
         ("expire_due", plan(&mut conn, &s.expire_due, |q| q.bind(now).bind(500_i64)).await),

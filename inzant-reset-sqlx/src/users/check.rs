@@ -231,7 +231,8 @@ impl UsersTable {
     }
 
     /// Prepares (without running) the store's completion, which reads and
-    /// writes both `requests` (the library's table) and this one.
+    /// writes both `requests` (the library's table) and this one, and
+    /// inserts into `audit`.
     ///
     /// # Errors
     /// As [`UsersTable::check`].
@@ -239,11 +240,13 @@ impl UsersTable {
         &self,
         pool: &PgPool,
         requests: &str,
+        audit: &str,
     ) -> Result<(), UsersTableError> {
         let table = self.qualified();
         let database = |source| UsersTableError::Database { table: self.qualified(), source };
         let mut conn = pool.acquire().await.map_err(database)?;
-        let sql = self.complete_with_password_sql(requests);
+        // The statement with the audit insert: it reads and writes every table the other one does.
+        let sql = self.complete_with_password_sql(requests, Some(audit));
         match (&mut *conn).prepare(AssertSqlSafe(sql).into_sql_str()).await {
             Ok(_) => Ok(()),
             Err(sqlx::Error::Database(db)) => Err(UsersTableError::Unusable {

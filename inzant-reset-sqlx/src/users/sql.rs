@@ -118,8 +118,24 @@ impl UsersTable {
     /// unique), the final division by zero aborts the statement, so nothing
     /// is written at all rather than a completed request with no saved
     /// password.
-    pub(crate) fn complete_with_password_sql(&self, requests: &str) -> String {
+    ///
+    /// With `audit` (the `audit_events` table), the statement also inserts
+    /// an audit event when, and only when, it completed the request:
+    /// parameters `$6`–`$12` are the event's columns (at, kind, request,
+    /// user, actor, purpose, attempts left), and the row answers `recorded`.
+    pub(crate) fn complete_with_password_sql(&self, requests: &str, audit: Option<&str>) -> String {
         let (table, id, hash) = (self.qualified(), self.id.quoted(), self.password_hash.quoted());
+        let (record, recorded) = match audit {
+            Some(audit) => (
+                format!(
+                    "recorded AS ( \
+                         INSERT INTO {audit} (at, kind, request_id, user_id, actor, purpose, attempts_left) \
+                         SELECT $6, $7, $8, $9, $10, $11, $12 FROM done RETURNING 1), "
+                ),
+                "(SELECT count(*) FROM recorded)",
+            ),
+            None => (String::new(), "0::bigint"),
+        };
         format!(
             "WITH done AS ( \
                  UPDATE {requests} SET state = 'completed', finished_at = $3 \
@@ -128,9 +144,11 @@ impl UsersTable {
              saved AS ( \
                  UPDATE {table} SET {hash} = $2 WHERE {id} = $1 AND EXISTS (SELECT 1 FROM done) \
                  RETURNING 1), \
+             {record}\
              counts AS ( \
                  SELECT (SELECT count(*) FROM done) AS completed, (SELECT count(*) FROM saved) AS saved) \
-             SELECT completed, EXISTS (SELECT 1 FROM {table} WHERE {id} = $1) AS user_exists \
+             SELECT completed, EXISTS (SELECT 1 FROM {table} WHERE {id} = $1) AS user_exists, \
+             {recorded} AS recorded \
              FROM counts WHERE 1 / (CASE WHEN completed = saved THEN 1 ELSE 0 END) = 1"
         )
     }
