@@ -58,6 +58,7 @@ pub mod breach;
 pub mod conformance;
 pub mod email;
 pub mod error;
+mod gate;
 #[doc = include_str!("../../docs/EMBEDDING.md")]
 pub mod guide {}
 pub mod hash;

@@ -22,6 +22,7 @@
 //! | `inzant_reset_hash_seconds` | histogram | |
 //! | `inzant_reset_hash_queue_wait_seconds` | histogram | |
 //! | `inzant_reset_hash_queue_depth` | gauge | |
+//! | `inzant_reset_submit_wait_seconds` | histogram | |
 
 use std::error::Error;
 use std::sync::Once;
@@ -58,6 +59,9 @@ pub const HASH: &str = "inzant_reset_hash_seconds";
 pub const HASH_QUEUE_WAIT: &str = "inzant_reset_hash_queue_wait_seconds";
 /// Hashes and checks waiting for a hashing thread.
 pub const HASH_QUEUE_DEPTH: &str = "inzant_reset_hash_queue_depth";
+/// How long a submit waited for its turn
+/// ([`crate::service::ResetConfig::submits_at_once`]).
+pub const SUBMIT_WAIT: &str = "inzant_reset_submit_wait_seconds";
 
 /// Every label a metric of this crate carries, with every value it can take.
 pub const LABELS: [(&str, &[&str]); 6] = [
@@ -185,5 +189,6 @@ pub(crate) fn describe() {
         metrics::describe_histogram!(HASH, metrics::Unit::Seconds, "One Argon2id hash or check.");
         metrics::describe_histogram!(HASH_QUEUE_WAIT, metrics::Unit::Seconds, "Wait for a hashing thread.");
         metrics::describe_gauge!(HASH_QUEUE_DEPTH, "Hashes and checks waiting for a hashing thread.");
+        metrics::describe_histogram!(SUBMIT_WAIT, metrics::Unit::Seconds, "Wait of a submit for its turn.");
     });
 }

@@ -215,6 +215,7 @@ async fn metrics_and_logs_follow_every_step_and_failure() {
             ("inzant_reset_strength_seconds{}", 1),
             ("inzant_reset_hash_seconds{}", 1),
             ("inzant_reset_hash_queue_wait_seconds{}", 1),
+            ("inzant_reset_submit_wait_seconds{}", 2),
         ],
     );
     assert!(!m.keys().any(|name| name.starts_with("inzant_reset_ended_total")), "{m:#?}");

@@ -10,11 +10,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use inzant_reset_core::audit::AuditKind;
 use inzant_reset_core::email::EmailKind;
+use inzant_reset_core::error::HashError;
 use inzant_reset_core::error::{DirectoryError, HookError};
 use inzant_reset_core::hash::{Argon2id, HashParams, PasswordHash};
 use inzant_reset_core::memory::{ManualClock, MemoryAudit, MemoryDirectory, MemoryOutbox, MemoryStore};
 use inzant_reset_core::policy::{InlinePolicy, Lane, PasswordPolicy, PolicyRunner};
-use inzant_reset_core::ports::{ResetHooks, UserDirectory};
+use inzant_reset_core::ports::{Hasher, ResetHooks, UserDirectory};
 use inzant_reset_core::prelude::*;
 use inzant_reset_core::secret::LinkToken;
 use inzant_reset_core::state::RequestState;
@@ -95,11 +96,15 @@ fn harness() -> Harness {
 }
 
 fn harness_with(edit: impl FnOnce(&mut ResetConfig)) -> Harness {
-    harness_running(edit, None)
+    harness_running(edit, None, Arc::new(hasher()))
 }
 
 /// The harness, its policy run by `runner` when given.
-fn harness_running(edit: impl FnOnce(&mut ResetConfig), runner: Option<Arc<dyn PolicyRunner>>) -> Harness {
+fn harness_running(
+    edit: impl FnOnce(&mut ResetConfig),
+    runner: Option<Arc<dyn PolicyRunner>>,
+    hashing: Arc<dyn Hasher>,
+) -> Harness {
     let directory = Arc::new(Directory::default());
     let people = [
         ("1", "admin@inzant.example", "Ada Admin", UserType::Admin, true),
@@ -144,7 +149,7 @@ fn harness_running(edit: impl FnOnce(&mut ResetConfig), runner: Option<Arc<dyn P
     .clock(clock.clone())
     .audit(audit.clone())
     .hooks(hooks.clone())
-    .hasher(Arc::new(hasher()));
+    .hasher(hashing);
     if let Some(runner) = runner {
         builder = builder.policy_runner(runner);
     }
@@ -214,13 +219,60 @@ impl PolicyRunner for Lanes {
 #[tokio::test]
 async fn keystrokes_are_rated_in_the_meters_lane_and_submits_in_their_own() {
     let lanes = Arc::new(Lanes::default());
-    let h = harness_running(|_| {}, Some(lanes.clone()));
+    let h = harness_running(|_| {}, Some(lanes.clone()), Arc::new(hasher()));
     let (token, code) = h.send(&sam()).await;
     let opened = h.service.open(&token).await.unwrap();
     h.service.rate(&opened, &SecretString::from("Velvet")).await;
     h.service.rate_link(&token, &SecretString::from(STRONG)).await.unwrap();
     h.service.submit(&token, &form(&code, STRONG, STRONG)).await.unwrap();
     assert_eq!(*lanes.0.lock().unwrap(), [Lane::Meter, Lane::Meter, Lane::Submit]);
+}
+
+/// A hasher that counts the hashes running at once, each taking a while.
+#[derive(Debug, Default)]
+struct Overlap {
+    running: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait]
+impl Hasher for Overlap {
+    async fn hash(&self, password: SecretString) -> Result<PasswordHash, HashError> {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        // Long enough for the other submits to reach their hash if they could.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        Hasher::hash(&hasher(), password).await
+    }
+    async fn verify(&self, password: SecretString, hash: &str) -> Result<bool, HashError> {
+        Hasher::verify(&hasher(), password, hash).await
+    }
+    fn needs_rehash(&self, _hash: &str) -> bool {
+        false
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submits_beyond_the_limit_wait_their_turn_and_all_complete() {
+    for (at_once, most) in [(Some(1), 1), (Some(2), 2)] {
+        let overlap = Arc::new(Overlap::default());
+        let h = harness_running(|config| config.submits_at_once = at_once, None, overlap.clone());
+        let mut links = Vec::new();
+        for user in [sam(), dana(), nell()] {
+            links.push(h.send(&user).await);
+        }
+        let forms: Vec<SubmitForm> = links.iter().map(|(_, code)| form(code, STRONG, STRONG)).collect();
+        let submits = links.iter().zip(&forms).map(|((token, _), form)| h.service.submit(token, form));
+        for outcome in futures::future::join_all(submits).await {
+            outcome.unwrap();
+        }
+        assert!(overlap.most.load(Ordering::SeqCst) <= most, "{at_once:?}: {overlap:?}");
+        assert_eq!(overlap.running.load(Ordering::SeqCst), 0);
+    }
+    let mut config = ResetConfig::new("https://sales.inzant.example");
+    config.workers = 3;
+    assert_eq!(config.submits_at_once(), 8, "2 × workers + 2");
 }
 
 // ---- Trigger ----
@@ -748,6 +800,8 @@ fn unusable_configurations_are_refused() {
     assert!(with(&|c| c.public_url = "javascript:alert(1)".into()).is_err());
     assert!(with(&|c| c.public_url = "https://sales.inzant.example/password-reset/".into()).is_err());
     assert!(with(&|c| c.workers = 0).is_err());
+    assert!(with(&|c| c.submits_at_once = Some(0)).is_err());
+    assert!(with(&|c| c.submits_at_once = Some(1)).is_ok());
     let year = Duration::from_secs(366 * 24 * 3600);
     assert!(with(&|c| c.resend_cooldown = year).is_ok(), "a cooldown of 366 days");
     assert!(with(&|c| c.resend_cooldown = year + Duration::from_secs(1)).is_err());

@@ -14,10 +14,14 @@ pub const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
 ///
 /// - **at most `4 × workers + 2` connections.** A submit holds a connection
 ///   only for a statement at a time, never while its password is hashed,
-///   so a few connections per hashing thread keep every thread fed, and the
-///   two more leave room for page opens while a burst of submits is saved;
-///   more would only make PostgreSQL share the same cores among more
-///   backends.
+///   and the service lets at most `2 × workers + 2` submits do their checks
+///   and hashing at once
+///   ([`ResetConfig::submits_at_once`](inzant_reset_core::service::ResetConfig::submits_at_once)),
+///   so a burst of submits uses at most that many connections for its
+///   checks, plus a few for the completions and audit events of those
+///   just hashed, and the rest are left for page opens and the meter's
+///   re-reads; more would only make PostgreSQL share the same cores among
+///   more backends.
 /// - **no ping on every checkout.** sqlx's default (`test_before_acquire`)
 ///   sends a round trip before every statement; here a connection is
 ///   checked only when it has been idle for [`PING_IDLE_AFTER`], so a busy

@@ -118,7 +118,8 @@ impl ResetServiceBuilder {
     /// # Errors
     /// A configuration the flow cannot work with: a public URL that is not
     /// an http(s) origin with an optional path, a zero or over-a-year time
-    /// to live, zero attempts or a zero daily cap, zero workers, a policy
+    /// to live, zero attempts or a zero daily cap, zero workers or
+    /// `submits_at_once`, a policy
     /// whose minimum length exceeds its maximum, invalid hash parameters, or
     /// threads that could not be started.
     pub fn build(self) -> Result<ResetService, ConfigError> {
@@ -138,6 +139,9 @@ impl ResetServiceBuilder {
         }
         if c.workers == 0 {
             return Err(ConfigError::new("at least one worker thread is needed"));
+        }
+        if c.submits_at_once == Some(0) {
+            return Err(ConfigError::new("submits_at_once must let at least one submit through"));
         }
         if self.policy.min_length > self.policy.max_length || self.policy.max_length == 0 {
             return Err(ConfigError::new("the policy's minimum length exceeds its maximum"));
@@ -163,8 +167,10 @@ impl ResetServiceBuilder {
             (Some(store), Some(sink)) => store == sink,
             _ => false,
         };
+        let submits = Gate::new(c.submits_at_once());
         Ok(ResetService {
             audit_in_store,
+            submits,
             store: self.store,
             directory: self.directory,
             mailer: self.mailer,

@@ -21,6 +21,7 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::breach::{BreachError, BreachPolicy, OnUnavailable, PasswordSha1};
 use crate::email::{EmailSettings, password_changed_email, reset_email};
 use crate::error::{ConfigError, HashError, ResetError, Result, StoreError};
+use crate::gate::Gate;
 use crate::hash::{Argon2id, HashParams, PasswordHash};
 use crate::memory::TracingAudit;
 use crate::observe;
@@ -93,6 +94,17 @@ pub struct ResetConfig {
     /// Threads for CPU-heavy work: this many hash passwords and as many
     /// score them, off the async executor (default: the number of cores).
     pub workers: usize,
+    /// At most this many submits are checked and hashed at once; more wait
+    /// their turn, first come first served, holding nothing (no store
+    /// connection, no thread). `None` (the default): `2 × workers + 2`,
+    /// enough to keep every hashing thread busy. A burst of submits then
+    /// reaches the store, the policy threads and the CPU a few at a time
+    /// over the whole burst, not all in its first second, so people typing
+    /// and opening links meanwhile are not kept waiting, and the store's
+    /// pool (see `inzant_reset_sqlx::pool_options`, `4 × workers + 2`)
+    /// always has connections left for them. The "password changed" email
+    /// and the host's hooks run after a submit has left the gate.
+    pub submits_at_once: Option<usize>,
 }
 
 impl ResetConfig {
@@ -107,7 +119,14 @@ impl ResetConfig {
             max_per_user_per_day: 10,
             max_attempts: 5,
             workers: available_cores(),
+            submits_at_once: None,
         }
+    }
+
+    /// How many submits are checked and hashed at once:
+    /// [`ResetConfig::submits_at_once`], or `2 × workers + 2`.
+    pub fn submits_at_once(&self) -> usize {
+        self.submits_at_once.unwrap_or_else(|| self.workers.saturating_mul(2).saturating_add(2))
     }
 
     /// The time to live for `purpose`.
@@ -261,6 +280,8 @@ pub struct ResetService {
     hasher: Arc<dyn Hasher>,
     policy: Arc<PasswordPolicy>,
     policy_runner: Arc<dyn PolicyRunner>,
+    /// Submits checked and hashed at once ([`ResetConfig::submits_at_once`]).
+    submits: Gate,
     email: EmailSettings,
     catalogues: Arc<Catalogues>,
     product: Product,

@@ -11,6 +11,9 @@ impl ResetService {
     /// completed exactly once; then the host's hooks run, a "password changed"
     /// notice is sent (best effort) and the outcome says where the user goes.
     ///
+    /// At most [`ResetConfig::submits_at_once`] submits do their checks and
+    /// hashing at once; the others wait their turn first (in arrival order).
+    ///
     /// # Errors
     /// Every user-facing refusal of [`ResetError`]; service failures.
     pub async fn submit(&self, token: &str, form: &SubmitForm) -> Result<ResetOutcome> {
@@ -28,6 +31,10 @@ impl ResetService {
     }
 
     async fn submit_steps(&self, token: &str, form: &SubmitForm) -> Result<ResetOutcome> {
+        // Held through the checks and the hash, let go before the emails and hooks.
+        let arrived = Instant::now();
+        let turn = self.submits.pass().await;
+        metrics::histogram!(observe::SUBMIT_WAIT).record(arrived.elapsed().as_secs_f64());
         let request = self.lookup(token).await?;
         Span::current().record("request", tracing::field::display(request.id));
 
@@ -96,7 +103,9 @@ impl ResetService {
         }
 
         let hash = self.hasher.hash(normalized).await?;
-        if !self.complete(&request, &user, &hash).await? {
+        let recorded = self.complete(&request, &user, &hash).await?;
+        drop(turn);
+        if !recorded {
             self.record(AuditKind::Completed, &request, None).await;
         }
         metrics::counter!(observe::COMPLETED, "user_type" => user.user_type.as_str()).increment(1);
