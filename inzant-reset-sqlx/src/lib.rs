@@ -22,7 +22,9 @@
 //!   it with the real table at start-up. The host's table is never created
 //!   or altered here.
 //! - [`PgAudit`] — an [`AuditSink`](inzant_reset_core::ports::AuditSink)
-//!   writing to `audit_events`.
+//!   writing to `audit_events`. When it is the service's sink and on the
+//!   store's database and schema, the store's completion statement writes
+//!   the "completed" event itself, in the same transaction.
 //!
 //! ## Schemas and migrations
 //!
