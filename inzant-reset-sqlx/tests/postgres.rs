@@ -220,7 +220,7 @@ async fn completion_records_its_audit_event_in_the_same_statement_once() {
     );
     assert_eq!(current(&store, &request).await.state, RequestState::Completed);
     assert_eq!(users.password_hash(&user.id).await.unwrap(), Some(hash.clone()));
-    assert_eq!(audit.events_for_request(request.id).await.unwrap(), [event.clone()]);
+    assert_eq!(audit.events_for_request(request.id).await.unwrap(), std::slice::from_ref(&event));
 
     // Not live any more: nothing is written, not even the event.
     let other = hash_of("Other#Pass9");
