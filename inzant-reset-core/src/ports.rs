@@ -301,7 +301,9 @@ pub trait AuditSink: Debug + Send + Sync + 'static {
     /// Where this sink records, when a store could write there inside its
     /// own transactions: the same name as that store's
     /// [`ResetStore::records_audit_in`]. `None` (the default): nowhere a
-    /// store writes.
+    /// store writes. A sink that also sends events elsewhere (a wrapper
+    /// around another sink) must answer `None`, or the events a store
+    /// writes would not reach those other places.
     fn records_in(&self) -> Option<String> {
         None
     }
