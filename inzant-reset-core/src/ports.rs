@@ -164,8 +164,7 @@ pub trait ResetStore: Debug + Send + Sync + 'static {
         event: &AuditEvent,
     ) -> Result<Option<Completion>, StoreError> {
         let _ = event;
-        let completed = self.complete_with_password(id, user, hash, now).await?;
-        Ok(completed.map(|completed| if completed { Completion::Completed } else { Completion::Unchanged }))
+        Ok(self.complete_with_password(id, user, hash, now).await?.map(Completion::unrecorded))
     }
 
     /// Sets the language of request `id`'s pages and emails to `language`
@@ -198,6 +197,14 @@ pub enum Completion {
     /// The request was completed, the hash saved and the audit event
     /// recorded, all in one transaction.
     CompletedAndRecorded,
+}
+
+impl Completion {
+    /// What an answer of [`ResetStore::complete_with_password`] (whether
+    /// this call completed the request) means when no event was recorded.
+    pub fn unrecorded(completed: bool) -> Self {
+        if completed { Self::Completed } else { Self::Unchanged }
+    }
 }
 
 /// The host's users.

@@ -1,8 +1,9 @@
 //! CPU-heavy work off the async executor, with no runtime of its own:
 //! Argon2id on a few dedicated threads that each keep their working memory
 //! ([`Argon2Workers`]), and the strength policy on a few more
-//! ([`PolicyWorkers`], the meter's ratings first). These are the service's defaults, so a host that
-//! changes nothing never hashes or scores on its executor.
+//! ([`PolicyWorkers`], the meter's ratings first). These are the service's
+//! defaults, so a host that changes nothing never hashes or scores on its
+//! executor.
 //!
 //! Answers come back through a oneshot channel, so any executor (Tokio,
 //! async-std, a test's `block_on`) can await them.

@@ -449,6 +449,7 @@ impl ResetStore for PgStore {
     ) -> Result<Option<Completion>, StoreError> {
         self.complete(id, user, hash, now, Some(event)).await
     }
+
     #[tracing::instrument(name = "inzant_reset.store.set_language", level = "debug", skip_all, fields(request = %id, language))]
     async fn set_language(&self, id: RequestId, language: &str) -> Result<bool, StoreError> {
         let done = query(&self.sql.set_language)

@@ -431,6 +431,26 @@ async fn purge_keeps_live_and_recent_requests() {
     assert_eq!(current(&store, &finished).await.state, RequestState::Revoked);
 }
 
+/// The service on `store` and `users`, mailing to `outbox`, auditing to `audit`.
+fn service_on(
+    store: &PgStore,
+    users: &PgUserDirectory,
+    outbox: Arc<MemoryOutbox>,
+    audit: Arc<dyn AuditSink>,
+) -> ResetService {
+    ResetService::builder(
+        Arc::new(store.clone()),
+        Arc::new(users.clone()),
+        outbox,
+        CodeKeys::generate(&OsRandom).unwrap(),
+        ResetConfig::new("https://sales.inzant.example"),
+    )
+    .audit(audit)
+    .hash_params(HashParams::insecure_for_tests())
+    .build()
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_reset_flow_runs_on_postgres() {
     let (store, users) = instance(8).await;
@@ -438,17 +458,7 @@ async fn the_whole_reset_flow_runs_on_postgres() {
     let user = saved_user(&users, UserType::Device).await;
     let audit = PgAudit::new(store.pool().clone()).with_schema(schema());
     let outbox = Arc::new(MemoryOutbox::new());
-    let service = ResetService::builder(
-        Arc::new(store.clone()),
-        Arc::new(users.clone()),
-        outbox.clone(),
-        CodeKeys::generate(&OsRandom).unwrap(),
-        ResetConfig::new("https://sales.inzant.example"),
-    )
-    .audit(Arc::new(audit.clone()))
-    .hash_params(HashParams::insecure_for_tests())
-    .build()
-    .unwrap();
+    let service = service_on(&store, &users, outbox.clone(), Arc::new(audit.clone()));
 
     let first = service.trigger(&admin.id, &user.id, Purpose::Create).await.unwrap();
     assert_eq!(first.sent_to, user.username);
@@ -488,17 +498,7 @@ async fn with_an_audit_sink_elsewhere_the_completion_event_goes_to_that_sink() {
     let user = saved_user(&users, UserType::Web).await;
     let sink = Arc::new(MemoryAudit::new());
     let outbox = Arc::new(MemoryOutbox::new());
-    let service = ResetService::builder(
-        Arc::new(store.clone()),
-        Arc::new(users.clone()),
-        outbox.clone(),
-        CodeKeys::generate(&OsRandom).unwrap(),
-        ResetConfig::new("https://sales.inzant.example"),
-    )
-    .audit(sink.clone())
-    .hash_params(HashParams::insecure_for_tests())
-    .build()
-    .unwrap();
+    let service = service_on(&store, &users, outbox.clone(), sink.clone());
     let sent = service.trigger(&admin.id, &user.id, Purpose::Reset).await.unwrap();
     let (token, code) = outbox.last_link_and_code().unwrap();
     let password = SecretString::from("Quokka#Harbour7-Velvet");

@@ -148,8 +148,10 @@ impl ResetService {
             let event = self.event(AuditKind::Completed, request.id, &request.user, None);
             self.store.complete_and_record(request.id, &user.id, hash, now, &event).await?
         } else {
-            let completed = self.store.complete_with_password(request.id, &user.id, hash, now).await?;
-            completed.map(|completed| if completed { Completion::Completed } else { Completion::Unchanged })
+            self.store
+                .complete_with_password(request.id, &user.id, hash, now)
+                .await?
+                .map(Completion::unrecorded)
         };
         match saved {
             Some(Completion::CompletedAndRecorded) => Ok(true),
